@@ -1,0 +1,1 @@
+//! DR test mode.
