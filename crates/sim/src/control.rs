@@ -2,7 +2,7 @@
 //!
 //! | route                         | what it does                                              |
 //! |-------------------------------|-----------------------------------------------------------|
-//! | `GET /_sim/info`              | base URLs, fleet, seeded Notion databases                 |
+//! | `GET /_sim/info`              | base URLs, vault CA, fleet, seeded Notion databases       |
 //! | `GET /_sim/stats`             | requests per API, endpoint and status; 429s; writes       |
 //! | `GET/POST/DELETE /_sim/faults`| list, add (a [`FaultSpec`]) or clear all faults           |
 //! | `DELETE /_sim/faults/{id}`    | clear one fault                                           |
@@ -76,6 +76,8 @@ async fn info(State(sim): State<Arc<Sim>>) -> Answer {
         "now": now,
         "notion": { "parent_page_id": notion::PARENT_PAGE_ID, "databases": notion::DATABASES },
         "state_dir": sim.config.state_dir,
+        "urls": sim.listening.get().map(|l| &l.urls),
+        "ca_pem": sim.listening.get().map(|l| &l.ca_pem),
     })))
 }
 

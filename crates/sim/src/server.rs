@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -23,10 +23,10 @@ use crate::persist::PersistError;
 use crate::rng::Rng;
 use crate::{Api, SimConfig, control, ninjaone, notion, unifi, vault};
 
-pub use crate::state::Sim;
+pub use crate::state::{Listening, Sim};
 
 /// Where each simulated API answers.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Urls {
     /// Notion base URL (clients append `/v1/...`).
     pub notion: String,
@@ -143,6 +143,12 @@ pub async fn start(config: SimConfig) -> Result<RunningSim, StartError> {
         }
     });
     let ca_pem = tls.ca_pem().to_owned();
+    let listening = Listening {
+        urls: urls_for(http_addr, vault_addr),
+        ca_pem: ca_pem.clone(),
+    };
+    // The state was created just above, so nothing can have set it before.
+    let _ = sim.listening.set(listening);
     let vault_task = tokio::spawn(vault::serve(sim.clone(), vault_listener, tls, stopped));
 
     Ok(RunningSim {
@@ -177,9 +183,10 @@ pub fn router(sim: Arc<Sim>) -> Router {
         .with_state(sim)
 }
 
-/// Wraps an API's routes in the shared gate (latency, faults, rate limit, counters).
+/// Wraps an API's routes, and its fallback, in the shared gate (latency, faults, rate limit,
+/// counters): a request to an unknown path is counted and can be faulted like any other.
 pub fn gated(routes: Router<Arc<Sim>>, sim: &Arc<Sim>, api: Api) -> Router<Arc<Sim>> {
-    routes.route_layer(middleware::from_fn_with_state((sim.clone(), api), gate))
+    routes.layer(middleware::from_fn_with_state((sim.clone(), api), gate))
 }
 
 async fn gate(State((sim, api)): State<(Arc<Sim>, Api)>, request: Request, next: Next) -> Response {

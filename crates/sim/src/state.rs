@@ -1,7 +1,7 @@
 //! The simulator's shared state: what every handler answers from.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,7 @@ use crate::fleet::{self, Fleet};
 use crate::limits::Limiter;
 use crate::notion::Workspace;
 use crate::persist::{Durable, PersistError};
+use crate::server::Urls;
 use crate::stats::Stats;
 use crate::vault::VaultStore;
 
@@ -67,6 +68,17 @@ pub struct Sim {
     pub limiter: Limiter,
     /// The configuration the simulator started with (for `reset`).
     pub config: SimConfig,
+    /// Where this process listens, once both listeners are bound.
+    pub listening: OnceLock<Listening>,
+}
+
+/// Where a running simulator answers, as clients need to know it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listening {
+    /// Base URL of each API.
+    pub urls: Urls,
+    /// PEM of the CA that signed the vault's certificate.
+    pub ca_pem: String,
 }
 
 impl Sim {
@@ -85,6 +97,7 @@ impl Sim {
                     stats: Stats::default(),
                     limiter: Limiter::default(),
                     config,
+                    listening: OnceLock::new(),
                 }
             }
             Some(dir) => Self::open_dir(dir, &config, control_initial)?,
@@ -113,6 +126,7 @@ impl Sim {
             stats: Stats::default(),
             limiter: Limiter::default(),
             config: config.clone(),
+            listening: OnceLock::new(),
         })
     }
 
