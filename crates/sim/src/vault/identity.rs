@@ -10,6 +10,11 @@
 //! Both endpoints accept only the simulator's credentials (`GET /_sim/credentials`) and issue
 //! tokens for the vault only (see `token.rs`).
 
+#![expect(
+    clippy::result_large_err,
+    reason = "a refused request is answered by the error response itself, built once per request"
+)]
+
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -67,9 +67,9 @@ pub fn router(sim: &Arc<Sim>) -> Router {
             "/{tenant}/oauth2/v2.0/token",
             post(identity::client_credentials),
         )
-        .route("/msi/token", get(identity::managed_identity));
+        .route("/msi/token", get(identity::managed_identity))
+        .fallback(errors::no_route);
     crate::server::gated(routes, sim, Api::Vault)
-        .fallback(errors::no_route)
         .layer(axum::middleware::map_response(with_request_id))
         .with_state(sim.clone())
 }

@@ -12,6 +12,11 @@
 //! identity endpoints; a request without one gets the challenge that tells the SDK where to get
 //! a token. The vault URL in identifiers is the one the client used (its `Host`).
 
+#![expect(
+    clippy::result_large_err,
+    reason = "a refused request is answered by the error response itself, built once per request"
+)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
