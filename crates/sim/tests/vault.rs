@@ -1,6 +1,6 @@
-//! The simulated Key Vault and identity endpoints, over real HTTPS: the challenge → token →
-//! secret flow, versions, errors, faults on the listener, the CA kept in a state directory, and
-//! rotation reaching the vault.
+//! The simulated Key Vault and identity endpoints, over real HTTPS: the
+//! challenge → token → secret flow, versions, errors, faults on the listener,
+//! the CA kept in a state directory, and rotation reaching the vault.
 
 mod common;
 
@@ -16,7 +16,8 @@ use common::{client, control_get, control_post, start_sim, start_sim_with};
 const API_VERSION: &str = "api-version=2025-07-01";
 const VAULT_SCOPE: &str = "https://vault.azure.net/.default";
 
-/// A client that trusts only the simulator's CA and resolves both hosts to its listener.
+/// A client that trusts only the simulator's CA and resolves both hosts to its
+/// listener.
 fn vault_client(running: &RunningSim) -> reqwest::Client {
     vault_client_trusting(running, running.ca_pem())
 }
@@ -180,7 +181,8 @@ async fn a_request_without_token_is_challenged_then_the_token_reads_the_secret()
         "Recoverable+Purgeable"
     );
 
-    // Names are case-insensitive; the latest version answers without the trailing slash too.
+    // Names are case-insensitive; the latest version answers without the
+    // trailing slash too.
     let (status, again) = get_secret(&https, &secret_url(&running, "NOTION-TOKEN"), token).await;
     assert_eq!(status, 200);
     assert_eq!(again["value"], secret["value"]);
@@ -415,7 +417,8 @@ async fn the_unreachable_fault_fails_connections_fast_until_cleared() {
     let (status, _) = control_post(&running, "/faults", fault).await;
     assert_eq!(status, 200);
 
-    // The kept-alive connection of `https` and a new client's connection both fail.
+    // The kept-alive connection of `https` and a new client's connection both
+    // fail.
     for client in [https.clone(), vault_client(&running)] {
         let started = Instant::now();
         let err = client

@@ -1,6 +1,7 @@
-//! Error answers of the vault (`{error: {code, message}}`), of Entra ID (`{error,
-//! error_description, error_codes, ...}`) and of the managed-identity endpoint, including the
-//! answers to injected faults, which take the shape of whichever service the path belongs to.
+//! Error answers of the vault (`{error: {code, message}}`), of Entra ID
+//! (`{error, error_description, error_codes, ...}`) and of the managed-identity
+//! endpoint, including the answers to injected faults, which take the shape of
+//! whichever service the path belongs to.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -18,7 +19,8 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// 401 with the `WWW-Authenticate` challenge that tells a client where to get a token.
+/// 401 with the `WWW-Authenticate` challenge that tells a client where to get a
+/// token.
 pub fn challenge(tenant: &str, message: &str) -> Response {
     let mut response = error(StatusCode::UNAUTHORIZED, "Unauthorized", message);
     let value = format!(
@@ -32,7 +34,8 @@ pub fn challenge(tenant: &str, message: &str) -> Response {
     response
 }
 
-/// 404 for a secret (or one version of it) the vault does not hold, with Key Vault's text.
+/// 404 for a secret (or one version of it) the vault does not hold, with Key
+/// Vault's text.
 pub fn secret_not_found(name_or_id: &str) -> Response {
     let message = format!(
         "A secret with (name/id) {name_or_id} was not found in this key vault. If you recently \
@@ -69,8 +72,8 @@ pub fn rate_limited(retry_after_secs: u64) -> Response {
     response
 }
 
-/// An Entra ID token-endpoint error. The SDK reports the joined `error_codes` as the error
-/// code and `error_description` as the message.
+/// An Entra ID token-endpoint error. The SDK reports the joined `error_codes`
+/// as the error code and `error_description` as the message.
 pub fn entra(
     status: StatusCode,
     error: &str,
@@ -96,14 +99,16 @@ pub fn entra(
     (status, Json(body)).into_response()
 }
 
-/// An error of the managed-identity endpoint. Modelled: App Service's exact bodies are not
-/// documented; the SDK only looks at the status (400 means "identity not assigned").
+/// An error of the managed-identity endpoint. Modelled: App Service's exact
+/// bodies are not documented; the SDK only looks at the status (400 means
+/// "identity not assigned").
 pub fn managed_identity(status: StatusCode, message: &str) -> Response {
     let body = json!({ "statusCode": status.as_u16(), "message": message });
     (status, Json(body)).into_response()
 }
 
-/// The answer to an injected fault, in the shape of the service `path` belongs to.
+/// The answer to an injected fault, in the shape of the service `path` belongs
+/// to.
 pub fn fault_response(kind: &FaultKind, path: &str) -> Response {
     if path.ends_with("/oauth2/v2.0/token") {
         entra_fault(kind)
@@ -145,7 +150,8 @@ fn vault_fault(kind: &FaultKind) -> Response {
     }
 }
 
-/// Entra ID under a fault. A revoked credential is a client secret Entra no longer accepts.
+/// Entra ID under a fault. A revoked credential is a client secret Entra no
+/// longer accepts.
 fn entra_fault(kind: &FaultKind) -> Response {
     let now = Utc::now();
     let unavailable = |status| {

@@ -1,14 +1,15 @@
 //! The Microsoft identity endpoints the vault's clients get tokens from.
 //!
-//! | route                              | stands in for                                       |
-//! |------------------------------------|-----------------------------------------------------|
-//! | `POST /{tenant}/oauth2/v2.0/token` | Entra ID client credentials (`ClientSecretCredential`) |
-//! | `GET /msi/token`                   | App Service managed identity (`IDENTITY_ENDPOINT`)  |
+//! | route                              | stands in for                          |
+//! |------------------------------------|----------------------------------------|
+//! | `POST /{tenant}/oauth2/v2.0/token` | Entra ID client credentials            |
+//! | `GET /msi/token`                   | App Service managed identity           |
 //!
-//! `azure_identity` 1.x's `ClientSecretCredential` posts straight to the token endpoint of its
-//! authority host: no instance discovery and no OpenID metadata, so nothing else is served.
-//! Both endpoints accept only the simulator's credentials (`GET /_sim/credentials`) and issue
-//! tokens for the vault only (see `token.rs`).
+//! `azure_identity` 1.x's `ClientSecretCredential` posts straight to the token
+//! endpoint of its authority host: no instance discovery and no OpenID
+//! metadata, so nothing else is served. Both endpoints accept only the
+//! simulator's credentials (`GET /_sim/credentials`) and issue tokens for the
+//! vault only (see `token.rs`).
 
 #![expect(
     clippy::result_large_err,
@@ -31,7 +32,8 @@ use super::token::{Claims, LIFETIME_SECS, TokenKey, VAULT_RESOURCE};
 use super::{Answer, internal};
 use crate::{Credentials, Sim};
 
-/// The only API version of the App Service managed-identity protocol the SDK speaks.
+/// The only API version of the App Service managed-identity protocol the SDK
+/// speaks.
 const MSI_API_VERSION: &str = "2019-08-01";
 
 /// `POST /{tenant}/oauth2/v2.0/token` with a client-credentials form.
@@ -59,7 +61,8 @@ pub async fn client_credentials(
     Ok(Json(body).into_response())
 }
 
-/// Checks tenant, grant type, client id and secret, in the order Entra reports them.
+/// Checks tenant, grant type, client id and secret, in the order Entra reports
+/// them.
 fn check_client(
     credentials: &Credentials,
     tenant: &str,
@@ -122,8 +125,8 @@ fn check_client(
     }
 }
 
-/// The resource of a client-credentials scope; only `https://vault.azure.net/.default` is
-/// served.
+/// The resource of a client-credentials scope; only
+/// `https://vault.azure.net/.default` is served.
 fn scope_resource<'a>(
     tenant: &str,
     scope: Option<&'a str>,
@@ -195,12 +198,13 @@ fn resource_not_found(resource: &str, tenant: &str) -> String {
     )
 }
 
-/// `GET /msi/token?api-version=2019-08-01&resource=https://vault.azure.net` with
-/// `X-IDENTITY-HEADER`: the App Service managed-identity protocol.
+/// `GET /msi/token?api-version=2019-08-01&resource=https://vault.azure.net`
+/// with `X-IDENTITY-HEADER`: the App Service managed-identity protocol.
 ///
 /// The simulated app has one system-assigned identity whose client id is
-/// `azure_client_id`. Limitation: a user-assigned identity asked for by object id or resource
-/// id is refused (400), as an identity not assigned to the app would be.
+/// `azure_client_id`. Limitation: a user-assigned identity asked for by object
+/// id or resource id is refused (400), as an identity not assigned to the app
+/// would be.
 pub async fn managed_identity(
     State(sim): State<Arc<Sim>>,
     headers: HeaderMap,

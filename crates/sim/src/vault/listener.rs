@@ -1,14 +1,16 @@
-//! The HTTPS listener: a hand-written accept loop (TLS by tokio-rustls, HTTP/1.1 by hyper) in
-//! front of the vault's axum router.
+//! The HTTPS listener: a hand-written accept loop (TLS by tokio-rustls,
+//! HTTP/1.1 by hyper) in front of the vault's axum router.
 //!
-//! It is hand-written rather than `axum::serve` for two reasons: axum has no TLS, and the
-//! `Unreachable` fault must act on connections, not answers. While that fault is in force the
-//! loop closes every new TCP connection at once and every request on a kept-alive connection
-//! ends its connection without an answer, so a client sees a connection error, as it would
-//! for a vault it cannot reach, and fails in milliseconds rather than after a timeout.
+//! It is hand-written rather than `axum::serve` for two reasons: axum has no
+//! TLS, and the `Unreachable` fault must act on connections, not answers. While
+//! that fault is in force the loop closes every new TCP connection at once and
+//! every request on a kept-alive connection ends its connection without an
+//! answer, so a client sees a connection error, as it would for a vault it
+//! cannot reach, and fails in milliseconds rather than after a timeout.
 //!
-//! Each connection runs in its own task (the SDK keeps connections alive and sends the token
-//! request and the vault request on separate ones), and keep-alive is on.
+//! Each connection runs in its own task (the SDK keeps connections alive and
+//! sends the token request and the vault request on separate ones), and
+//! keep-alive is on.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,10 +33,12 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest a client may take to send a request's headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Pause after a failed `accept` (e.g. out of file descriptors) before trying again.
+/// Pause after a failed `accept` (e.g. out of file descriptors) before trying
+/// again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
-/// Longest `serve` waits, once stopped, for open connections to finish their requests.
+/// Longest `serve` waits, once stopped, for open connections to finish their
+/// requests.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves the vault and identity endpoints over TLS until `stop` turns true.
@@ -86,19 +90,20 @@ pub async fn serve(
 
 /// Resolves once `stop` turns true (or its sender is gone).
 async fn stopped(stop: &mut watch::Receiver<bool>) {
-    // The guard `wait_for` returns is not `Send`; it is dropped here, before any other await.
+    // The guard `wait_for` returns is not `Send`; it is dropped here, before
+    // any other await.
     let _ = stop.wait_for(|stop| *stop).await;
 }
 
-/// Whether the `Unreachable` fault is in force. A state directory that cannot be read counts
-/// as no fault: the request that follows will report the error.
+/// Whether the `Unreachable` fault is in force. A state directory that cannot
+/// be read counts as no fault: the request that follows will report the error.
 fn unreachable(sim: &Sim) -> bool {
     sim.fault_active(Api::Vault, |kind| matches!(kind, FaultKind::Unreachable))
         .unwrap_or(false)
 }
 
-/// One connection: the TLS handshake, then HTTP/1.1 requests until the client closes it, the
-/// listener stops, or the vault becomes unreachable.
+/// One connection: the TLS handshake, then HTTP/1.1 requests until the client
+/// closes it, the listener stops, or the vault becomes unreachable.
 async fn serve_connection(
     sim: Arc<Sim>,
     stream: TcpStream,
@@ -123,7 +128,8 @@ async fn serve_connection(
         let router = router.clone();
         async move {
             if unreachable(&sim) {
-                // An error from the service makes hyper close the connection unanswered.
+                // An error from the service makes hyper close the connection
+                // unanswered.
                 return Err(std::io::Error::new(
                     std::io::ErrorKind::ConnectionAborted,
                     "the vault is unreachable (injected fault)",

@@ -1,11 +1,13 @@
-//! Azure Key Vault secrets and the Microsoft identity endpoints, served over HTTPS with a
-//! certificate from a CA the simulator generates (the official SDK refuses plain http).
+//! Azure Key Vault secrets and the Microsoft identity endpoints, served over
+//! HTTPS with a certificate from a CA the simulator generates (the official SDK
+//! refuses plain http).
 //!
-//! One listener serves both hosts; clients resolve [`VAULT_HOST`] and [`AUTHORITY_HOST`] to
-//! its address and trust the CA of [`Tls::ca_pem`]. A client built on
-//! `azure_security_keyvault_secrets` 1.x and `azure_identity` 1.x runs its normal flow against
-//! it: a first request without a token, the 401 challenge naming the vault resource, a token
-//! from the client-credentials or managed-identity endpoint, and the request again with it.
+//! One listener serves both hosts; clients resolve [`VAULT_HOST`] and
+//! [`AUTHORITY_HOST`] to its address and trust the CA of [`Tls::ca_pem`]. A
+//! client built on `azure_security_keyvault_secrets` 1.x and `azure_identity`
+//! 1.x runs its normal flow against it: a first request without a token, the
+//! 401 challenge naming the vault resource, a token from the client-credentials
+//! or managed-identity endpoint, and the request again with it.
 //!
 //! | file          | owns                                                        |
 //! |---------------|-------------------------------------------------------------|
@@ -17,9 +19,9 @@
 //! | `token.rs`    | self-validating access tokens                               |
 //! | `errors.rs`   | error bodies and fault answers of each service              |
 //!
-//! Limitation: only secrets are served (no keys or certificates), and of the secret
-//! operations only get, set and list; delete, recover, backup, the versions list and
-//! property updates answer 404 or 405.
+//! Limitation: only secrets are served (no keys or certificates), and of the
+//! secret operations only get, set and list; delete, recover, backup, the
+//! versions list and property updates answer 404 or 405.
 
 pub mod errors;
 mod identity;
@@ -50,7 +52,8 @@ pub const VAULT_HOST: &str = "oberaconnect-sim.vault.azure.net";
 /// Host name of the simulated Entra authority and managed-identity endpoint.
 pub const AUTHORITY_HOST: &str = "login.microsoftonline.com";
 
-/// What a handler answers: the response, or an error response of the same service.
+/// What a handler answers: the response, or an error response of the same
+/// service.
 type Answer = Result<Response, Response>;
 
 /// The HTTPS application: vault and identity routes behind the shared gate.

@@ -1,5 +1,5 @@
-//! Key Vault's secret routes: the bearer-token check with its 401 challenge, the `api-version`
-//! check, and get (latest or one version), set and list.
+//! Key Vault's secret routes: the bearer-token check with its 401 challenge,
+//! the `api-version` check, and get (latest or one version), set and list.
 //!
 //! | route                               | answer                                         |
 //! |-------------------------------------|------------------------------------------------|
@@ -8,9 +8,10 @@
 //! | `PUT /secrets/{name}`               | stores a new version, returns its bundle       |
 //! | `GET /secrets`                      | the secrets' properties, `maxresults` per page |
 //!
-//! Every route needs `api-version` and `Authorization: Bearer <token>` from the simulated
-//! identity endpoints; a request without one gets the challenge that tells the SDK where to get
-//! a token. The vault URL in identifiers is the one the client used (its `Host`).
+//! Every route needs `api-version` and `Authorization: Bearer <token>` from the
+//! simulated identity endpoints; a request without one gets the challenge that
+//! tells the SDK where to get a token. The vault URL in identifiers is the one
+//! the client used (its `Host`).
 
 #![expect(
     clippy::result_large_err,
@@ -146,7 +147,8 @@ fn parse_set(body: &[u8]) -> Result<NewVersion, Response> {
     })
 }
 
-/// `GET /secrets`: the latest version's properties of every secret, without values.
+/// `GET /secrets`: the latest version's properties of every secret, without
+/// values.
 pub async fn list(
     State(sim): State<Arc<Sim>>,
     headers: HeaderMap,
@@ -175,7 +177,10 @@ pub async fn list(
         .map_err(internal)?;
     let next = skip + page_size;
     let next_link = (next < total).then(|| {
-        format!("{base}secrets?api-version={LATEST_API_VERSION}&$skiptoken={next}&maxresults={page_size}")
+        format!(
+            "{base}secrets?api-version={LATEST_API_VERSION}&$skiptoken={next}\
+             &maxresults={page_size}"
+        )
     });
     Ok(Json(json!({ "value": items, "nextLink": next_link })).into_response())
 }
@@ -192,15 +197,15 @@ fn page_size(pairs: &[(String, String)]) -> Result<usize, Response> {
     }
 }
 
-/// Lets a request in: it must carry a valid token (else the 401 challenge) and a known
-/// `api-version`. Returns the query pairs.
+/// Lets a request in: it must carry a valid token (else the 401 challenge) and
+/// a known `api-version`. Returns the query pairs.
 fn admit(
     sim: &Sim,
     headers: &HeaderMap,
     query: Option<&str>,
 ) -> Result<Vec<(String, String)>, Response> {
-    // The token comes first: the SDK's first request carries none (and no body) on purpose, to
-    // learn from the challenge where to get one.
+    // The token comes first: the SDK's first request carries none (and no body)
+    // on purpose, to learn from the challenge where to get one.
     authenticate(sim, headers)?;
     let pairs: Vec<(String, String)> = query
         .and_then(|q| serde_urlencoded::from_str(q).ok())
@@ -235,8 +240,9 @@ fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<(), Response> {
         .map_err(|rejection| errors::challenge(&tenant, &rejection_message(rejection, &tenant)))
 }
 
-/// The 401 message for a refused token. AKV10022 and AKV10032 are Key Vault's codes for a wrong
-/// audience and issuer; the texts for an expired or unreadable token are modelled.
+/// The 401 message for a refused token. AKV10022 and AKV10032 are Key Vault's
+/// codes for a wrong audience and issuer; the texts for an expired or
+/// unreadable token are modelled.
 fn rejection_message(rejection: Rejection, tenant: &str) -> String {
     match rejection {
         Rejection::Invalid => "Invalid bearer token: it cannot be read or its signature does \
@@ -315,7 +321,8 @@ fn bundle(base: &str, found: Found<'_>) -> Value {
     body
 }
 
-/// The properties of a secret as a list item: identifier without version, no value.
+/// The properties of a secret as a list item: identifier without version, no
+/// value.
 fn properties(base: &str, found: Found<'_>) -> Value {
     let version = found.version;
     let mut attributes = json!({

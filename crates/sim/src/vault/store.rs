@@ -1,9 +1,10 @@
 //! The vault's secrets and their versions, as persisted in the state directory.
 //!
-//! Key Vault names are case-insensitive, so secrets are keyed by their lower-case name and keep
-//! the spelling they were first set with. Every set adds a version; a get without a version
-//! returns the latest. The simulator seeds the four secrets the toolkit reads with its own
-//! credentials and adds a version when one of them is rotated.
+//! Key Vault names are case-insensitive, so secrets are keyed by their
+//! lower-case name and keep the spelling they were first set with. Every set
+//! adds a version; a get without a version returns the latest. The simulator
+//! seeds the four secrets the toolkit reads with its own credentials and adds a
+//! version when one of them is rotated.
 //!
 //! This module holds data only; the HTTP shapes live in `secrets.rs`.
 
@@ -52,8 +53,8 @@ pub struct SecretVersion {
     pub expires: Option<i64>,
     /// Tags as the client set them.
     pub tags: Option<BTreeMap<String, String>>,
-    /// Whether the simulator wrote it from its own credentials (seed or rotation) rather than a
-    /// client's `PUT`.
+    /// Whether the simulator wrote it from its own credentials (seed or
+    /// rotation) rather than a client's `PUT`.
     pub from_credentials: bool,
 }
 
@@ -94,7 +95,8 @@ pub struct Found<'a> {
     pub version: &'a SecretVersion,
 }
 
-/// Whether `name` is a valid Key Vault secret name: 1 to 127 of `0-9`, `a-z`, `A-Z` and `-`.
+/// Whether `name` is a valid Key Vault secret name: 1 to 127 of `0-9`, `a-z`,
+/// `A-Z` and `-`.
 pub fn valid_name(name: &str) -> bool {
     (1..=127).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
@@ -109,8 +111,9 @@ impl VaultStore {
 
     /// Stores new versions of the secrets whose credential changed.
     ///
-    /// "Changed" compares with the last version the simulator itself wrote, so a value a client
-    /// set by `PUT` survives the rotation of another credential.
+    /// "Changed" compares with the last version the simulator itself wrote, so
+    /// a value a client set by `PUT` survives the rotation of another
+    /// credential.
     pub fn credentials_rotated(&mut self, credentials: &Credentials, now: DateTime<Utc>) {
         for (name, value) in credentials.vault_secrets() {
             let current = self.secrets.get(name).and_then(|record| {

@@ -1,11 +1,14 @@
-//! The certificate authority of the HTTPS listener and the server certificate it signs.
+//! The certificate authority of the HTTPS listener and the server certificate
+//! it signs.
 //!
-//! The official Azure SDK refuses plain http, so the vault is served over TLS with a leaf
-//! certificate for [`VAULT_HOST`], `*.vault.azure.net`, [`AUTHORITY_HOST`], `localhost` and
-//! `127.0.0.1`, signed by a CA the simulator creates. Clients trust that CA (`ca.pem`).
+//! The official Azure SDK refuses plain http, so the vault is served over TLS
+//! with a leaf certificate for [`VAULT_HOST`], `*.vault.azure.net`,
+//! [`AUTHORITY_HOST`], `localhost` and `127.0.0.1`, signed by a CA the
+//! simulator creates. Clients trust that CA (`ca.pem`).
 //!
-//! With a state directory the CA and the leaf are kept there, so that every process sharing the
-//! directory serves the same CA and an operator trusts it once:
+//! With a state directory the CA and the leaf are kept there, so that every
+//! process sharing the directory serves the same CA and an operator trusts it
+//! once:
 //!
 //! | file             | content                                    |
 //! |------------------|--------------------------------------------|
@@ -14,9 +17,9 @@
 //! | `vault-cert.pem` | the leaf certificate followed by the CA's  |
 //! | `vault-key.pem`  | the leaf private key (mode 0600)           |
 //!
-//! Creation happens under an exclusive lock on `tls.lock` and every file is written to a
-//! temporary name and renamed, so two processes starting at once agree on one CA. Without a
-//! state directory a new CA is made at every start.
+//! Creation happens under an exclusive lock on `tls.lock` and every file is
+//! written to a temporary name and renamed, so two processes starting at once
+//! agree on one CA. Without a state directory a new CA is made at every start.
 //!
 //! This module owns certificates only; the accept loop lives in `listener.rs`.
 
@@ -42,8 +45,8 @@ const LEAF_CERT: &str = "vault-cert.pem";
 const LEAF_KEY: &str = "vault-key.pem";
 const LOCK: &str = "tls.lock";
 
-/// Common name of the simulator's CA. The leaf's issuer name is rebuilt from it when a leaf is
-/// signed by a CA loaded from disk, so it must never change.
+/// Common name of the simulator's CA. The leaf's issuer name is rebuilt from it
+/// when a leaf is signed by a CA loaded from disk, so it must never change.
 const CA_NAME: &str = "mock-apis simulator CA (not a real authority)";
 
 /// Years a new certificate stays valid.
@@ -58,7 +61,8 @@ pub struct Tls {
     server: Arc<ServerConfig>,
 }
 
-/// The PEM texts one start needs: the CA certificate, the leaf chain and the leaf key.
+/// The PEM texts one start needs: the CA certificate, the leaf chain and the
+/// leaf key.
 struct Material {
     ca_pem: String,
     chain_pem: String,
@@ -72,7 +76,8 @@ struct Authority {
 }
 
 impl Tls {
-    /// Loads the CA from `state_dir`, or creates one (and writes it there when given).
+    /// Loads the CA from `state_dir`, or creates one (and writes it there when
+    /// given).
     pub fn load_or_create(state_dir: Option<&Path>) -> Result<Self, String> {
         let material = match state_dir {
             None => in_memory()?,
@@ -106,7 +111,8 @@ fn in_memory() -> Result<Material, String> {
     })
 }
 
-/// Reads the state directory's CA and leaf, creating what is missing under the lock.
+/// Reads the state directory's CA and leaf, creating what is missing under the
+/// lock.
 fn in_dir(dir: &Path) -> Result<Material, String> {
     fs::create_dir_all(dir).map_err(|err| io_message(dir, &err))?;
     let _lock = lock(&dir.join(LOCK))?;
@@ -177,7 +183,8 @@ fn new_authority() -> Result<Authority, String> {
     })
 }
 
-/// A leaf for the vault and authority hosts signed by `authority`: its chain and key, as PEM.
+/// A leaf for the vault and authority hosts signed by `authority`: its chain
+/// and key, as PEM.
 fn new_leaf(authority: &Authority) -> Result<(String, String), String> {
     let names = [
         VAULT_HOST,
@@ -199,8 +206,9 @@ fn new_leaf(authority: &Authority) -> Result<(String, String), String> {
     params.use_authority_key_identifier_extension = true;
     set_validity(&mut params);
 
-    // The issuer is rebuilt from the fixed CA parameters and the CA's key: the name and key
-    // identifier it puts in the leaf are those of the CA certificate on disk.
+    // The issuer is rebuilt from the fixed CA parameters and the CA's key: the
+    // name and key identifier it puts in the leaf are those of the CA
+    // certificate on disk.
     let issuer = Issuer::new(ca_params()?, &authority.key);
     let key = KeyPair::generate().map_err(tls_message)?;
     let cert = params.signed_by(&key, &issuer).map_err(tls_message)?;

@@ -1,13 +1,14 @@
 //! Access tokens the simulated Entra ID issues and the simulated vault accepts.
 //!
-//! A token is a JWT-shaped `header.claims.signature` string signed with HMAC-SHA256 under a key
-//! derived from the fleet seed. It carries its own tenant, audience and expiry, so any process
-//! that shares the state directory (and so the seed) can check a token another process issued,
-//! with nothing stored. Expiry is in simulated time: `POST /_sim/tick` past it makes the vault
-//! refuse the token, as a real vault refuses an expired one.
+//! A token is a JWT-shaped `header.claims.signature` string signed with
+//! HMAC-SHA256 under a key derived from the fleet seed. It carries its own
+//! tenant, audience and expiry, so any process that shares the state directory
+//! (and so the seed) can check a token another process issued, with nothing
+//! stored. Expiry is in simulated time: `POST /_sim/tick` past it makes the
+//! vault refuse the token, as a real vault refuses an expired one.
 //!
-//! The tokens guard nothing real; the signature only makes a client that invents or alters a
-//! token fail the way it would against Azure.
+//! The tokens guard nothing real; the signature only makes a client that
+//! invents or alters a token fail the way it would against Azure.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -99,8 +100,8 @@ impl TokenKey {
         format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature))
     }
 
-    /// The claims of a token the vault accepts: signed with this key, for the vault, by
-    /// `tenant`, and valid at `now`.
+    /// The claims of a token the vault accepts: signed with this key, for the
+    /// vault, by `tenant`, and valid at `now`.
     pub fn verify(
         &self,
         token: &str,
