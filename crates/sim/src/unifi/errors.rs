@@ -34,6 +34,30 @@ pub fn parameter_invalid(message: impl Into<String>) -> Response {
     error(StatusCode::BAD_REQUEST, "parameter_invalid", message)
 }
 
+/// 404 for a host id the account cannot see (the hosts operation's own code and message).
+pub fn host_not_found(id: &str) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        format!("thing not found: {id}"),
+    )
+}
+
+/// 404 for an SD-WAN configuration id that does not exist.
+pub fn config_not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not_found", "config not found")
+}
+
+/// 404 for a path that is no operation of the API.
+pub fn route_not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "NOT_FOUND", "route not found")
+}
+
+/// 502 `bad_gateway`, also the answer to an ISP-metrics query that reaches no site.
+pub fn bad_gateway() -> Response {
+    error(StatusCode::BAD_GATEWAY, "bad_gateway", "bad gateway")
+}
+
 /// 429 with `Retry-After` and the service's message.
 pub fn rate_limited(retry_after_secs: u64) -> Response {
     let mut response = error(
@@ -92,7 +116,7 @@ pub fn fault_response(kind: &FaultKind, path: &str) -> Response {
 fn status_fault(status: u16, path: &str) -> Response {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status {
-        502 => error(code, "bad_gateway", "bad gateway"),
+        502 => bad_gateway(),
         503 => error(code, "service_unavailable", "service unavailable"),
         504 => error(code, "gateway_timeout", "gateway timeout"),
         _ => error(code, "server_error", failure_message(path)),
