@@ -31,24 +31,161 @@ use crate::{Api, Sim, notion};
 /// The control routes, below `/_sim`.
 pub fn router() -> Router<Arc<Sim>> {
     Router::new()
-        .route("/info", get(info))
-        .route("/stats", get(stats))
+        .route("/info", get(|sim: SimState| answer(sim, Operation::Info)))
+        .route("/stats", get(|sim: SimState| answer(sim, Operation::Stats)))
         .route(
             "/faults",
-            get(list_faults).post(add_fault).delete(clear_faults),
+            get(|sim: SimState| answer(sim, Operation::Faults))
+                .post(|sim: SimState, Json(spec): Json<Value>| {
+                    answer(sim, Operation::AddFault(spec))
+                })
+                .delete(|sim: SimState| answer(sim, Operation::ClearFaults)),
         )
-        .route("/faults/{id}", delete(clear_fault))
-        .route("/tick", post(tick))
-        .route("/clock", get(clock))
-        .route("/settings", get(settings).post(change_settings))
-        .route("/credentials", get(credentials))
-        .route("/credentials/rotate", post(rotate))
-        .route("/reset", post(reset))
+        .route(
+            "/faults/{id}",
+            delete(|sim: SimState, Path(id): Path<u64>| answer(sim, Operation::ClearFault(id))),
+        )
+        .route(
+            "/tick",
+            post(|sim: SimState, Json(tick): Json<Value>| answer(sim, Operation::Tick(tick))),
+        )
+        .route("/clock", get(|sim: SimState| answer(sim, Operation::Clock)))
+        .route(
+            "/settings",
+            get(|sim: SimState| answer(sim, Operation::Settings)).post(
+                |sim: SimState, Json(change): Json<Value>| {
+                    answer(sim, Operation::ChangeSettings(change))
+                },
+            ),
+        )
+        .route(
+            "/credentials",
+            get(|sim: SimState| answer(sim, Operation::Credentials)),
+        )
+        .route(
+            "/credentials/rotate",
+            post(|sim: SimState, Json(body): Json<Value>| answer(sim, Operation::Rotate(body))),
+        )
+        .route(
+            "/reset",
+            post(|sim: SimState| answer(sim, Operation::Reset)),
+        )
+}
+
+type SimState = State<Arc<Sim>>;
+
+async fn answer(State(sim): SimState, operation: Operation) -> Result<Json<Value>, ControlError> {
+    perform(&sim, operation).map(Json)
+}
+
+/// One request to the control API, whether it arrives over HTTP or from the `mock-apis`
+/// command line working on a state directory.
+#[derive(Debug, Clone)]
+pub enum Operation {
+    /// Base URLs, vault CA, fleet, Notion database ids.
+    Info,
+    /// Request counters of this process.
+    Stats,
+    /// Faults in force.
+    Faults,
+    /// Inject a fault (a [`FaultSpec`] as JSON).
+    AddFault(Value),
+    /// Clear every fault.
+    ClearFaults,
+    /// Clear one fault.
+    ClearFault(u64),
+    /// Advance simulated time: `{"duration": "3h"}` or `{"seconds": 10800}`.
+    Tick(Value),
+    /// Simulated time now.
+    Clock,
+    /// Settings in force.
+    Settings,
+    /// Change settings (a [`SettingsChange`] as JSON).
+    ChangeSettings(Value),
+    /// Credentials each API accepts.
+    Credentials,
+    /// Replace one API's credential: `{"api": "notion"}`.
+    Rotate(Value),
+    /// Back to the start state.
+    Reset,
+}
+
+impl Operation {
+    /// HTTP method and route of the operation below `/_sim`, and its body.
+    pub fn request(&self) -> (http::Method, String, Option<&Value>) {
+        use http::Method;
+        match self {
+            Operation::Info => (Method::GET, "/info".into(), None),
+            Operation::Stats => (Method::GET, "/stats".into(), None),
+            Operation::Faults => (Method::GET, "/faults".into(), None),
+            Operation::AddFault(spec) => (Method::POST, "/faults".into(), Some(spec)),
+            Operation::ClearFaults => (Method::DELETE, "/faults".into(), None),
+            Operation::ClearFault(id) => (Method::DELETE, format!("/faults/{id}"), None),
+            Operation::Tick(tick) => (Method::POST, "/tick".into(), Some(tick)),
+            Operation::Clock => (Method::GET, "/clock".into(), None),
+            Operation::Settings => (Method::GET, "/settings".into(), None),
+            Operation::ChangeSettings(change) => (Method::POST, "/settings".into(), Some(change)),
+            Operation::Credentials => (Method::GET, "/credentials".into(), None),
+            Operation::Rotate(body) => (Method::POST, "/credentials/rotate".into(), Some(body)),
+            Operation::Reset => (Method::POST, "/reset".into(), None),
+        }
+    }
+}
+
+/// Carries out one control operation on `sim` and returns its JSON answer.
+pub fn perform(sim: &Sim, operation: Operation) -> Result<Value, ControlError> {
+    match operation {
+        Operation::Info => info(sim),
+        Operation::Stats => Ok(json!({ "apis": sim.stats.snapshot() })),
+        Operation::Faults => list_faults(sim),
+        Operation::AddFault(spec) => {
+            let spec: FaultSpec = parse(spec, "fault")?;
+            Ok(json!({ "fault": apply_fault(sim, spec)? }))
+        }
+        Operation::ClearFaults => {
+            let cleared = sim
+                .control
+                .mutate(|c| std::mem::take(&mut c.faults).len())?;
+            Ok(json!({ "cleared": cleared }))
+        }
+        Operation::ClearFault(id) => clear_fault(sim, id),
+        Operation::Tick(request) => tick(sim, parse(request, "tick")?),
+        Operation::Clock => {
+            let now = sim.now()?;
+            let offset = sim.control.read(|c| c.clock_offset_ms)?;
+            Ok(json!({ "now": now, "offset_ms": offset }))
+        }
+        Operation::Settings => Ok(json!({ "settings": sim.settings()? })),
+        Operation::ChangeSettings(change) => {
+            Ok(json!({ "settings": apply_settings(sim, parse(change, "settings")?)? }))
+        }
+        Operation::Credentials => Ok(json!({ "credentials": sim.credentials()? })),
+        Operation::Rotate(request) => {
+            let request: RotateRequest = parse(request, "rotation")?;
+            Ok(json!({ "credentials": sim.rotate_credentials(request.api)? }))
+        }
+        Operation::Reset => {
+            sim.reset()?;
+            Ok(json!({ "reset": true }))
+        }
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, ControlError> {
+    serde_json::from_value(value).map_err(|err| bad_request(format!("invalid {what}: {err}")))
 }
 
 /// A control-API failure: a status and a plain message.
 #[derive(Debug)]
-pub struct ControlError(StatusCode, String);
+pub struct ControlError(pub StatusCode, pub String);
+
+impl std::fmt::Display for ControlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.1)
+    }
+}
+
+impl std::error::Error for ControlError {}
 
 impl IntoResponse for ControlError {
     fn into_response(self) -> Response {
@@ -66,26 +203,20 @@ fn bad_request(message: impl Into<String>) -> ControlError {
     ControlError(StatusCode::BAD_REQUEST, message.into())
 }
 
-type Answer = Result<Json<Value>, ControlError>;
-
-async fn info(State(sim): State<Arc<Sim>>) -> Answer {
+fn info(sim: &Sim) -> Result<Value, ControlError> {
     let fleet = sim.control.read(|c| c.fleet.clone())?;
     let now = sim.now()?;
-    Ok(Json(json!({
+    Ok(json!({
         "fleet": fleet,
         "now": now,
         "notion": { "parent_page_id": notion::PARENT_PAGE_ID, "databases": notion::DATABASES },
         "state_dir": sim.config.state_dir,
         "urls": sim.listening.get().map(|l| &l.urls),
         "ca_pem": sim.listening.get().map(|l| &l.ca_pem),
-    })))
+    }))
 }
 
-async fn stats(State(sim): State<Arc<Sim>>) -> Json<Value> {
-    Json(json!({ "apis": sim.stats.snapshot() }))
-}
-
-async fn list_faults(State(sim): State<Arc<Sim>>) -> Answer {
+fn list_faults(sim: &Sim) -> Result<Value, ControlError> {
     let now = chrono::Utc::now();
     let rules: Vec<FaultRule> = sim.control.read(|c| {
         c.faults
@@ -94,13 +225,7 @@ async fn list_faults(State(sim): State<Arc<Sim>>) -> Answer {
             .cloned()
             .collect()
     })?;
-    Ok(Json(json!({ "faults": rules })))
-}
-
-async fn add_fault(State(sim): State<Arc<Sim>>, Json(spec): Json<Value>) -> Answer {
-    let spec: FaultSpec =
-        serde_json::from_value(spec).map_err(|err| bad_request(format!("invalid fault: {err}")))?;
-    Ok(Json(json!({ "fault": apply_fault(&sim, spec)? })))
+    Ok(json!({ "faults": rules }))
 }
 
 /// Puts a fault in force (or, for one-off kinds, applies it) and returns the rule.
@@ -139,21 +264,21 @@ fn check_fault(spec: &FaultSpec) -> Result<(), ControlError> {
     }
 }
 
-async fn clear_faults(State(sim): State<Arc<Sim>>) -> Answer {
-    let cleared = sim
-        .control
-        .mutate(|c| std::mem::take(&mut c.faults).len())?;
-    Ok(Json(json!({ "cleared": cleared })))
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TickRequest {
+    duration: Option<String>,
+    seconds: Option<i64>,
 }
 
-async fn clear_fault(State(sim): State<Arc<Sim>>, Path(id): Path<u64>) -> Answer {
+fn clear_fault(sim: &Sim, id: u64) -> Result<Value, ControlError> {
     let found = sim.control.mutate(|c| {
         let before = c.faults.len();
         c.faults.retain(|r| r.id != id);
         before != c.faults.len()
     })?;
     if found {
-        Ok(Json(json!({ "cleared": 1 })))
+        Ok(json!({ "cleared": 1 }))
     } else {
         Err(ControlError(
             StatusCode::NOT_FOUND,
@@ -162,14 +287,7 @@ async fn clear_fault(State(sim): State<Arc<Sim>>, Path(id): Path<u64>) -> Answer
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TickRequest {
-    duration: Option<String>,
-    seconds: Option<i64>,
-}
-
-async fn tick(State(sim): State<Arc<Sim>>, Json(request): Json<TickRequest>) -> Answer {
+fn tick(sim: &Sim, request: TickRequest) -> Result<Value, ControlError> {
     let by = match (request.duration, request.seconds) {
         (Some(text), None) => parse_duration(&text).map_err(bad_request)?,
         (None, Some(seconds)) if seconds >= 0 => chrono::Duration::seconds(seconds),
@@ -180,9 +298,7 @@ async fn tick(State(sim): State<Arc<Sim>>, Json(request): Json<TickRequest>) -> 
         }
     };
     let now = sim.tick(by)?;
-    Ok(Json(
-        json!({ "now": now, "advanced_secs": by.num_seconds() }),
-    ))
+    Ok(json!({ "now": now, "advanced_secs": by.num_seconds() }))
 }
 
 /// Parses durations such as `45s`, `90m`, `3h`, `2d` or `1h30m`.
@@ -213,16 +329,6 @@ pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
         return Err(invalid());
     }
     Ok(chrono::Duration::seconds(total))
-}
-
-async fn clock(State(sim): State<Arc<Sim>>) -> Answer {
-    let now = sim.now()?;
-    let offset = sim.control.read(|c| c.clock_offset_ms)?;
-    Ok(Json(json!({ "now": now, "offset_ms": offset })))
-}
-
-async fn settings(State(sim): State<Arc<Sim>>) -> Answer {
-    Ok(Json(json!({ "settings": sim.settings()? })))
 }
 
 /// A change of settings: any subset of the fields.
@@ -258,13 +364,6 @@ mod double_option {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
         Option::<f64>::deserialize(d).map(Some)
     }
-}
-
-async fn change_settings(State(sim): State<Arc<Sim>>, Json(change): Json<Value>) -> Answer {
-    let change: SettingsChange = serde_json::from_value(change)
-        .map_err(|err| bad_request(format!("invalid settings: {err}")))?;
-    let settings = apply_settings(&sim, change)?;
-    Ok(Json(json!({ "settings": settings })))
 }
 
 /// Applies a settings change and returns the settings in force.
@@ -321,24 +420,10 @@ pub fn apply_settings(sim: &Sim, change: SettingsChange) -> Result<Settings, Con
     Ok(settings)
 }
 
-async fn credentials(State(sim): State<Arc<Sim>>) -> Answer {
-    Ok(Json(json!({ "credentials": sim.credentials()? })))
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RotateRequest {
     api: Api,
-}
-
-async fn rotate(State(sim): State<Arc<Sim>>, Json(request): Json<RotateRequest>) -> Answer {
-    let credentials = sim.rotate_credentials(request.api)?;
-    Ok(Json(json!({ "credentials": credentials })))
-}
-
-async fn reset(State(sim): State<Arc<Sim>>) -> Answer {
-    sim.reset()?;
-    Ok(Json(json!({ "reset": true })))
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@
 pub mod config;
 pub mod control;
 pub mod credentials;
+pub mod ctl;
 pub mod faults;
 pub mod fleet;
 pub mod limits;

@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use mock_apis::config::{FleetConfig, Settings};
-use mock_apis::control::{SettingsChange, apply_fault, apply_settings};
+use mock_apis::control::{Operation, SettingsChange, apply_fault, apply_settings};
+use mock_apis::ctl::{self, Target};
 use mock_apis::faults::FaultSpec;
 use mock_apis::{Api, SimConfig};
+use serde_json::json;
 
 /// Simulator of the Notion, UniFi Site Manager, NinjaOne and Azure Key Vault APIs.
 ///
@@ -27,6 +29,77 @@ struct Cli {
 enum Command {
     /// Start the simulator and serve until interrupted (Ctrl-C).
     Serve(ServeArgs),
+    /// Inject a fault, given as the JSON the control API takes, e.g.
+    /// '{"api":"notion","kind":"outage","duration_secs":60}'.
+    Fault {
+        /// The fault.
+        #[arg(value_name = "JSON")]
+        spec: String,
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+    /// Clear every fault, or the one with this id.
+    ClearFaults {
+        /// Id of one fault (see `faults`).
+        id: Option<u64>,
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+    /// List the faults in force.
+    Faults(TargetArgs),
+    /// Advance simulated time (45s, 90m, 3h, 2d, 1h30m): devices go offline and come back,
+    /// alerts raise and clear, activities appear.
+    Tick {
+        /// How far.
+        duration: String,
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+    /// Change settings, given as the JSON the control API takes, e.g.
+    /// '{"api":"notion","latency_ms":300}' or '{"limits":false}'.
+    Settings {
+        /// The change; without it, print the settings in force.
+        #[arg(value_name = "JSON")]
+        change: Option<String>,
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+    /// Replace one API's credential (notion, unifi, ninjaone, vault); the old one stops working.
+    Rotate {
+        /// The API.
+        api: Api,
+        #[command(flatten)]
+        target: TargetArgs,
+    },
+    /// Print base URLs, fleet, Notion database ids and simulated time.
+    Info(TargetArgs),
+    /// Print the request counters of a running simulator.
+    Stats(TargetArgs),
+    /// Put everything back to the start state: fleet, empty databases, no faults.
+    Reset(TargetArgs),
+}
+
+/// Which simulator a control command talks to.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct TargetArgs {
+    /// A running `mock-apis serve`, e.g. http://127.0.0.1:8089.
+    #[arg(long, env = "DR_TEST_URL")]
+    url: Option<String>,
+    /// A state directory (e.g. DR test mode's ./dr-test-state), changed in place.
+    #[arg(long, env = "DR_TEST_STATE_DIR")]
+    state_dir: Option<PathBuf>,
+}
+
+impl TargetArgs {
+    fn target(self) -> Target {
+        match (self.url, self.state_dir) {
+            (Some(url), _) => Target::Url(url),
+            (None, Some(dir)) => Target::StateDir(dir),
+            // clap's group makes one of the two required.
+            (None, None) => Target::StateDir(PathBuf::from("./dr-test-state")),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -92,9 +165,38 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "warn,mock_apis=info".into()),
         )
         .init();
-    match Cli::parse().command {
-        Command::Serve(args) => serve(args).await,
-    }
+    let (operation, target) = match Cli::parse().command {
+        Command::Serve(args) => return serve(args).await,
+        Command::Fault { spec, target } => (Operation::AddFault(json_arg(&spec)?), target),
+        Command::ClearFaults {
+            id: Some(id),
+            target,
+        } => (Operation::ClearFault(id), target),
+        Command::ClearFaults { id: None, target } => (Operation::ClearFaults, target),
+        Command::Faults(target) => (Operation::Faults, target),
+        Command::Tick { duration, target } => {
+            (Operation::Tick(json!({ "duration": duration })), target)
+        }
+        Command::Settings {
+            change: Some(change),
+            target,
+        } => (Operation::ChangeSettings(json_arg(&change)?), target),
+        Command::Settings {
+            change: None,
+            target,
+        } => (Operation::Settings, target),
+        Command::Rotate { api, target } => (Operation::Rotate(json!({ "api": api })), target),
+        Command::Info(target) => (Operation::Info, target),
+        Command::Stats(target) => (Operation::Stats, target),
+        Command::Reset(target) => (Operation::Reset, target),
+    };
+    let answer = ctl::run(&target.target(), operation).await?;
+    println!("{}", serde_json::to_string_pretty(&answer)?);
+    Ok(())
+}
+
+fn json_arg(text: &str) -> anyhow::Result<serde_json::Value> {
+    serde_json::from_str(text).with_context(|| format!("`{text}` is not valid JSON"))
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -110,6 +212,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     for fault in faults {
         apply_fault(&running.sim, fault).map_err(|err| anyhow::anyhow!("bad --fault: {err:?}"))?;
     }
+    warn_if_state_differs(&running, &args)?;
     print_summary(&running, args.json)?;
     tokio::signal::ctrl_c()
         .await
@@ -163,6 +266,24 @@ fn settings_changes(args: &ServeArgs) -> Vec<SettingsChange> {
         }
     }
     changes
+}
+
+/// An existing state directory keeps its fleet; say so when the flags asked for another one.
+fn warn_if_state_differs(running: &mock_apis::RunningSim, args: &ServeArgs) -> anyhow::Result<()> {
+    let stored = running.sim.control.read(|c| c.fleet.clone())?;
+    if stored != running.sim.config.fleet {
+        let dir = args
+            .state_dir
+            .as_deref()
+            .unwrap_or(std::path::Path::new("?"))
+            .display();
+        eprintln!(
+            "warning: {dir} already holds a fleet of seed {} with {} sites and {} devices; \
+             it is kept, and --seed/--sites/--devices apply only after `mock-apis reset`",
+            stored.seed, stored.sites, stored.devices
+        );
+    }
+    Ok(())
 }
 
 fn parse_faults(faults: &[String]) -> anyhow::Result<Vec<FaultSpec>> {

@@ -181,11 +181,12 @@ fn refresh<T: DeserializeOwned>(
         source,
     };
     let current = Stamp::of(&location.file).map_err(io_error)?;
-    if current.is_some() && current != slot.stamp {
-        if let Some((value, stamp)) = read_file(&location.file)? {
-            slot.value = value;
-            slot.stamp = Some(stamp);
-        }
+    if current.is_some()
+        && current != slot.stamp
+        && let Some((value, stamp)) = read_file(&location.file)?
+    {
+        slot.value = value;
+        slot.stamp = Some(stamp);
     }
     Ok(())
 }
