@@ -31,7 +31,7 @@ impl FromRequestParts<Arc<Sim>> for ApiKey {
             .and_then(|value| value.to_str().ok());
         match presented {
             Some(key) if key == expected => Ok(Self),
-            _ => Err(errors::unauthorized()),
+            _ => Err(errors::unauthorized().into_response()),
         }
     }
 }

@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::response::{Response, Result};
 
 use super::auth::ApiKey;
+use super::errors::ApiError;
 use super::paging::PageRequest;
 use super::params::{Params, optional_timestamp};
 use super::{envelope, wire};
@@ -39,7 +40,7 @@ pub async fn list(_: ApiKey, State(sim): State<Arc<Sim>>, params: Params) -> Res
                 wire::device_group(host, devices, fleet.evolved_to)
             })
             .collect();
-        Ok::<_, Response>(envelope::page(groups, next))
+        Ok::<_, ApiError>(envelope::page(groups, next))
     })??;
     Ok(answer)
 }

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{Response, Result};
 
 use super::auth::ApiKey;
+use super::errors::ApiError;
 use super::paging::PageRequest;
 use super::params::Params;
 use super::{envelope, errors, wire};
@@ -17,7 +18,7 @@ pub async fn list(_: ApiKey, State(sim): State<Arc<Sim>>, params: Params) -> Res
     let answer = sim.fleet.read(|fleet| {
         let (hosts, next) = page.slice(&fleet.hosts, |h| h.id.clone())?;
         let hosts: Vec<_> = hosts.iter().map(|h| wire::host(h, fleet)).collect();
-        Ok::<_, Response>(envelope::page(hosts, next))
+        Ok::<_, ApiError>(envelope::page(hosts, next))
     })??;
     Ok(answer)
 }

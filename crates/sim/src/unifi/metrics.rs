@@ -17,8 +17,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::auth::ApiKey;
+use super::errors::{self, ApiError};
 use super::params::{Params, optional_timestamp, timestamp};
-use super::{envelope, errors, wire};
+use super::{envelope, wire};
 use crate::Sim;
 use crate::fleet::metrics::Interval;
 use crate::fleet::{Fleet, Host, Site};
@@ -126,7 +127,7 @@ fn wanted_sites(
     body: &[u8],
     interval: Interval,
     now: DateTime<Utc>,
-) -> Result<Vec<Option<Wanted>>, Response> {
+) -> Result<Vec<Option<Wanted>>, ApiError> {
     let invalid = |message: &str| errors::parameter_invalid(message);
     let body: QueryBody =
         serde_json::from_slice(body).map_err(|_| invalid("invalid request body"))?;
@@ -176,7 +177,7 @@ fn series(
 }
 
 /// The interval named in the path.
-fn interval(kind: &str) -> Result<Interval, Response> {
+fn interval(kind: &str) -> Result<Interval, ApiError> {
     match kind {
         "5m" => Ok(Interval::FiveMinutes),
         "1h" => Ok(Interval::OneHour),
@@ -250,7 +251,7 @@ fn window_from_params(
     interval: Interval,
     params: &Params,
     now: DateTime<Utc>,
-) -> Result<Window, Response> {
+) -> Result<Window, ApiError> {
     let begin = optional_timestamp(params, "beginTimestamp")?;
     let end = optional_timestamp(params, "endTimestamp")?;
     let Some(duration) = params.get("duration") else {

@@ -29,7 +29,7 @@ mod wire;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::Sim;
@@ -53,5 +53,5 @@ pub fn router() -> Router<Arc<Sim>> {
 }
 
 async fn not_found() -> Response {
-    errors::route_not_found()
+    errors::route_not_found().into_response()
 }

@@ -7,10 +7,9 @@
 //! and must be URL-encoded); site pages use a UUID derived from the next site's id (the other
 //! form seen). The last page carries `"nextToken": ""`.
 
-use axum::response::Response;
 use sha2::{Digest, Sha256};
 
-use super::errors;
+use super::errors::{self, ApiError};
 use super::params::Params;
 
 /// Items per page when the request names no `pageSize`. The service documents no default.
@@ -26,7 +25,7 @@ pub struct PageRequest {
 impl PageRequest {
     /// Reads `pageSize` and `nextToken`; a non-numeric or non-positive size is refused with
     /// 400 `parameter_invalid`. An empty `nextToken` means the first page.
-    pub fn from_params(params: &Params) -> Result<Self, Response> {
+    pub fn from_params(params: &Params) -> Result<Self, ApiError> {
         let size = match params.get("pageSize") {
             None => DEFAULT_PAGE_SIZE,
             Some(text) => match text.trim().parse::<usize>() {
@@ -51,7 +50,7 @@ impl PageRequest {
         &self,
         items: &'a [T],
         token_of: impl Fn(&T) -> String,
-    ) -> Result<(&'a [T], String), Response> {
+    ) -> Result<(&'a [T], String), ApiError> {
         let start = match &self.token {
             None => 0,
             Some(token) => items

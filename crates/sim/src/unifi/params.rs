@@ -3,11 +3,10 @@
 use std::convert::Infallible;
 
 use axum::extract::FromRequestParts;
-use axum::response::Response;
 use chrono::{DateTime, Utc};
 use http::request::Parts;
 
-use super::errors;
+use super::errors::{self, ApiError};
 
 /// The decoded query parameters of a request, in order, repeated keys kept.
 #[derive(Debug, Clone, Default)]
@@ -50,13 +49,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 /// Parses an RFC 3339 date-time with a zone, as the service requires of `time`,
 /// `beginTimestamp` and `endTimestamp`; refuses anything else with the service's message
 /// (`invalid time format: 2024-04-24`).
-pub fn timestamp(name: &str, value: &str) -> Result<DateTime<Utc>, Response> {
+pub fn timestamp(name: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {
     DateTime::parse_from_rfc3339(value)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| errors::parameter_invalid(format!("invalid {name} format: {value}")))
 }
 
 /// The optional timestamp parameter `name`.
-pub fn optional_timestamp(params: &Params, name: &str) -> Result<Option<DateTime<Utc>>, Response> {
+pub fn optional_timestamp(params: &Params, name: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
     params.get(name).map(|v| timestamp(name, v)).transpose()
 }

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::response::{Response, Result};
 
 use super::auth::ApiKey;
+use super::errors::ApiError;
 use super::paging::{PageRequest, uuid_token};
 use super::params::Params;
 use super::{envelope, wire};
@@ -22,7 +23,7 @@ pub async fn list(_: ApiKey, State(sim): State<Arc<Sim>>, params: Params) -> Res
             .iter()
             .map(|s| wire::site(s, hosts.get(s.host_id.as_str()).copied(), fleet.seed))
             .collect();
-        Ok::<_, Response>(envelope::page(sites, next))
+        Ok::<_, ApiError>(envelope::page(sites, next))
     })??;
     Ok(answer)
 }

@@ -7,7 +7,7 @@ pub mod plan;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::response::{Response, Result};
+use axum::response::{IntoResponse, Response, Result};
 use serde_json::Value;
 
 use super::auth::ApiKey;
@@ -37,7 +37,7 @@ pub async fn get(
             .find(|c| c.id == id)
             .map(wire::sdwan_config)
     })?;
-    found(config)
+    Ok(found(config))
 }
 
 /// The deployment status of one configuration; an unknown id answers 404.
@@ -53,12 +53,12 @@ pub async fn status(
             .find(|c| c.id == id)
             .map(|c| wire::sdwan_status(c, fleet.seed, fleet.generated_at, now))
     })?;
-    found(status)
+    Ok(found(status))
 }
 
-fn found(data: Option<Value>) -> Result<Response> {
+fn found(data: Option<Value>) -> Response {
     match data {
-        Some(data) => Ok(envelope::data(data)),
-        None => Err(errors::config_not_found().into()),
+        Some(data) => envelope::data(data),
+        None => errors::config_not_found().into_response(),
     }
 }
