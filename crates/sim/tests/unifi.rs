@@ -715,3 +715,47 @@ async fn simulated_time_moves_the_answers() {
     );
     running.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_early_access_prefix_has_its_own_rate_limit() {
+    let running = start_sim().await;
+    let unifi = Unifi::new(&running);
+    let (status, _) = control_post(&running, "/settings", json!({"limits": true})).await;
+    assert_eq!(status, 200);
+
+    let url = format!("{}/ea/sd-wan-configs", unifi.base);
+    let mut refused = None;
+    for _ in 0..=100 {
+        let response = unifi
+            .http
+            .get(&url)
+            .header("X-API-Key", &unifi.key)
+            .send()
+            .await
+            .expect("answers");
+        if response.status().as_u16() == 429 {
+            refused = Some(response);
+            break;
+        }
+    }
+    let response = refused.expect("the 101st request within a minute is refused");
+    let retry_after = response.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        retry_after.parse::<u64>().is_ok_and(|s| s >= 1),
+        "{retry_after}"
+    );
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["code"], "rate_limit");
+    let message = body["message"].as_str().expect("message");
+    assert!(
+        message.starts_with("rate limit exceeded, retry after "),
+        "{message}"
+    );
+
+    let (status, body) = unifi.get("/v1/sd-wan-configs").await;
+    assert_ok(status, &body);
+    running.shutdown().await;
+}
