@@ -8,11 +8,12 @@ mod common;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Timelike, Utc};
-use mock_apis::RunningSim;
+use mock_apis::config::Settings;
 use mock_apis::fleet::Fleet;
+use mock_apis::{FleetConfig, RunningSim, SimConfig};
 use serde_json::{Value, json};
 
-use common::{client, control_post, start_sim};
+use common::{client, control_post, start_sim, start_sim_with};
 
 const PREFIXES: [&str; 2] = ["/v1", "/ea"];
 
@@ -57,6 +58,17 @@ async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
     let status = response.status().as_u16();
     let body = response.json().await.expect("a JSON body");
     (status, body)
+}
+
+/// A simulator with a small generated fleet, for tests whose answers grow with every site
+/// (a month of hourly ISP metrics for 98 sites is 70,000 periods).
+async fn start_small_sim() -> RunningSim {
+    start_sim_with(SimConfig {
+        fleet: FleetConfig::scaled(7, 6),
+        settings: Settings::unlimited(),
+        ..SimConfig::ephemeral()
+    })
+    .await
 }
 
 fn fleet(running: &RunningSim) -> Fleet {
@@ -162,7 +174,13 @@ async fn every_operation_answers_on_both_prefixes() {
         assert_ok(status, &body);
         assert!(body["data"].is_array());
 
-        let (status, body) = unifi.get(&format!("{prefix}/isp-metrics/5m")).await;
+        let recent = (running.sim.now().expect("clock") - Duration::minutes(30)).to_rfc3339();
+        let (status, body) = unifi
+            .get_query(
+                &format!("{prefix}/isp-metrics/5m"),
+                &[("beginTimestamp", &recent)],
+            )
+            .await;
         assert_ok(status, &body);
         assert_eq!(
             body["data"].as_array().map(Vec::len),
@@ -466,7 +484,7 @@ fn metric_times(body: &Value) -> Vec<DateTime<Utc>> {
 
 #[tokio::test]
 async fn isp_metrics_follow_windows_alignment_and_retention() {
-    let running = start_sim().await;
+    let running = start_small_sim().await;
     let unifi = Unifi::new(&running);
     let now = running.sim.now().expect("clock");
 
@@ -622,7 +640,26 @@ async fn rendering_follows_the_model_quirks() {
     let unifi = Unifi::new(&running);
     let fleet = fleet(&running);
 
+    // The generated fleet shows every quirk the fact sheet lists at least once.
+    assert!(fleet.hosts.iter().any(|h| h.reported_state_null));
+    assert!(fleet.hosts.iter().any(|h| h.registration_time.is_none()));
+    assert!(
+        fleet
+            .hosts
+            .iter()
+            .any(|h| h.latest_backup_time.as_deref() == Some(""))
+    );
+    assert!(fleet.sites.iter().any(|s| s.counts.is_none()));
+    assert!(fleet.sites.iter().any(|s| s.wan_uptime.fract() != 0.0));
+    assert!(
+        fleet
+            .sites
+            .iter()
+            .any(|s| s.name == "default" && s.desc == "Default")
+    );
+
     let (hosts, _) = walk(&unifi, "/v1/hosts", 500).await;
+    assert_eq!(hosts.len(), fleet.hosts.len());
     for (host, wire) in fleet.hosts.iter().zip(&hosts) {
         assert_eq!(wire["id"], host.id.as_str());
         assert_eq!(
@@ -693,8 +730,12 @@ async fn injected_faults_answer_with_the_operation_messages() {
 async fn simulated_time_moves_the_answers() {
     let running = start_sim().await;
     let unifi = Unifi::new(&running);
+    let last_hour = |running: &RunningSim| {
+        (running.sim.now().expect("clock") - Duration::hours(1)).to_rfc3339()
+    };
+    let metrics = "/v1/isp-metrics/5m";
     let (_, before) = unifi
-        .get_query("/v1/isp-metrics/5m", &[("duration", "24h")])
+        .get_query(metrics, &[("beginTimestamp", &last_hour(&running))])
         .await;
     let (sites_before, _) = walk(&unifi, "/v1/sites", 500).await;
     let (_, devices_before) = unifi.get("/v1/devices").await;
@@ -703,14 +744,23 @@ async fn simulated_time_moves_the_answers() {
     assert_eq!(status, 200);
 
     let (_, after) = unifi
-        .get_query("/v1/isp-metrics/5m", &[("duration", "24h")])
+        .get_query(metrics, &[("beginTimestamp", &last_hour(&running))])
         .await;
     let last = |body: &Value| *metric_times(body).last().expect("periods");
-    assert_eq!(last(&after) - last(&before), Duration::hours(6));
+    let moved = last(&after) - last(&before);
+    assert!(
+        moved >= Duration::hours(6) && moved <= Duration::minutes(365),
+        "{moved}"
+    );
     let (sites_after, _) = walk(&unifi, "/v1/sites", 500).await;
     let (_, devices_after) = unifi.get("/v1/devices").await;
+    // `updatedAt` follows the clock anyway; what must change is the sites or the devices.
+    let devices = |body: &Value| -> Vec<Value> {
+        let groups = body["data"].as_array().expect("groups");
+        groups.iter().map(|g| g["devices"].clone()).collect()
+    };
     assert!(
-        sites_after != sites_before || devices_after["data"] != devices_before["data"],
+        sites_after != sites_before || devices(&devices_after) != devices(&devices_before),
         "six hours change the sites or devices"
     );
     running.shutdown().await;
