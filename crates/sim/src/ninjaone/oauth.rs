@@ -1,18 +1,19 @@
 //! `POST /ws/oauth/token`: the OAuth 2 client-credentials grant.
 //!
-//! The client authenticates with `client_id` and `client_secret` in the form body, or with
-//! HTTP Basic. Answers, in the order they are checked:
+//! The client authenticates with `client_id` and `client_secret` in the form
+//! body, or with HTTP Basic. Answers, in the order they are checked:
 //!
-//! - a client id this instance does not know → 404 `{"resultCode": "Client app not exist"}`
-//!   (what a wrong region gives too);
-//! - a wrong secret → 400 `{"error": "invalid_client"}` (401 when Basic was used). The
-//!   simulator's rotation replaces both id and secret; NinjaOne keeps the id when a secret is
-//!   regenerated, so an id of an earlier rotation counts as that app with a stale secret;
-//! - a `grant_type` other than `client_credentials` → 400 `unsupported_grant_type` (missing:
-//!   `invalid_request`); a scope outside `monitoring management control` → 400
-//!   `invalid_scope`;
-//! - otherwise `{access_token, token_type: "Bearer", expires_in, scope}`, without a refresh
-//!   token. No `scope` grants every scope of the app.
+//! - a client id this instance does not know → 404 `{"resultCode": "Client app
+//!   not exist"}` (what a wrong region gives too);
+//! - a wrong secret → 400 `{"error": "invalid_client"}` (401 when Basic was
+//!   used). The simulator's rotation replaces both id and secret; NinjaOne
+//!   keeps the id when a secret is regenerated, so an id of an earlier rotation
+//!   counts as that app with a stale secret;
+//! - a `grant_type` other than `client_credentials` → 400
+//!   `unsupported_grant_type` (missing: `invalid_request`); a scope outside
+//!   `monitoring management control` → 400 `invalid_scope`;
+//! - otherwise `{access_token, token_type: "Bearer", expires_in, scope}`,
+//!   without a refresh token. No `scope` grants every scope of the app.
 
 use std::sync::Arc;
 
@@ -191,7 +192,8 @@ fn earlier_client_ids(current: &Credentials, seed: u64) -> impl Iterator<Item = 
     })
 }
 
-/// The scopes to grant for a requested `scope`, or `None` when it names one the app lacks.
+/// The scopes to grant for a requested `scope`, or `None` when it names one the
+/// app lacks.
 fn granted_scope(requested: Option<&str>) -> Option<String> {
     let requested: Vec<&str> = requested.unwrap_or_default().split_whitespace().collect();
     if requested.is_empty() {

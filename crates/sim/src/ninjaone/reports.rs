@@ -1,10 +1,11 @@
-//! `GET /v2/queries/device-health`: the per-device health report, read through a named
-//! cursor (see [`super::cursors`]).
+//! `GET /v2/queries/device-health`: the per-device health report, read through
+//! a named cursor (see [`super::cursors`]).
 //!
-//! Parameters: `df` (device filter), `health` (`UNHEALTHY`, `HEALTHY`, `UNKNOWN`,
-//! `NEEDS_ATTENTION`), `cursor` (a name from an earlier answer) and `pageSize` (default
-//! 1000). Answer: `{cursor: {name, offset, count, expires}, results: [...]}`; a page with no
-//! results ends the walk. An unknown or expired cursor answers 400.
+//! Parameters: `df` (device filter), `health` (`UNHEALTHY`, `HEALTHY`,
+//! `UNKNOWN`, `NEEDS_ATTENTION`), `cursor` (a name from an earlier answer) and
+//! `pageSize` (default 1000). Answer: `{cursor: {name, offset, count, expires},
+//! results: [...]}`; a page with no results ends the walk. An unknown or
+//! expired cursor answers 400.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -98,8 +99,8 @@ fn alerts_by_device(fleet: &Fleet) -> HashMap<i64, Vec<&Alert>> {
     by_device
 }
 
-/// The rows of a page, from the fleet as it is now; devices removed since the cursor was
-/// opened are skipped.
+/// The rows of a page, from the fleet as it is now; devices removed since the
+/// cursor was opened are skipped.
 fn rows(fleet: &Fleet, page: &CursorPage) -> Vec<wire::HealthRow> {
     let alerts = alerts_by_device(fleet);
     let devices: HashMap<i64, _> = fleet.devices.iter().map(|d| (d.id, d)).collect();
