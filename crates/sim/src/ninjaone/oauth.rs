@@ -6,9 +6,8 @@
 //! - a client id this instance does not know → 404 `{"resultCode": "Client app
 //!   not exist"}` (what a wrong region gives too);
 //! - a wrong secret → 400 `{"error": "invalid_client"}` (401 when Basic was
-//!   used). The simulator's rotation replaces both id and secret; NinjaOne
-//!   keeps the id when a secret is regenerated, so an id of an earlier rotation
-//!   counts as that app with a stale secret;
+//!   used), which is also what the secret of before a rotation gets: a
+//!   rotation regenerates the secret and keeps the client id;
 //! - a `grant_type` other than `client_credentials` → 400
 //!   `unsupported_grant_type` (missing: `invalid_request`); a scope outside
 //!   `monitoring management control` → 400 `invalid_scope`;
@@ -64,7 +63,7 @@ pub async fn token(
     let (credentials, seed) = sim
         .control
         .read(|c| (c.credentials.clone(), c.fleet.seed))?;
-    let check = authenticate(&client, &credentials, seed);
+    let check = authenticate(&client, &credentials);
     if check != ClientCheck::Accepted {
         return Err(refusal(check, client.basic).into());
     }
@@ -143,7 +142,7 @@ enum ClientCheck {
     WrongSecret,
 }
 
-fn authenticate(client: &ClientAuth, current: &Credentials, seed: u64) -> ClientCheck {
+fn authenticate(client: &ClientAuth, current: &Credentials) -> ClientCheck {
     let Some(id) = client.id.as_deref() else {
         return ClientCheck::MissingId;
     };
@@ -153,9 +152,6 @@ fn authenticate(client: &ClientAuth, current: &Credentials, seed: u64) -> Client
         } else {
             ClientCheck::WrongSecret
         };
-    }
-    if earlier_client_ids(current, seed).any(|earlier| earlier == id) {
-        return ClientCheck::WrongSecret;
     }
     ClientCheck::UnknownClient
 }
@@ -175,17 +171,6 @@ fn refusal(check: ClientCheck, basic: bool) -> Response {
         }
         ClientCheck::WrongSecret | ClientCheck::Accepted => errors::invalid_client(),
     }
-}
-
-/// The client ids of the NinjaOne credential before each rotation so far.
-fn earlier_client_ids(current: &Credentials, seed: u64) -> impl Iterator<Item = String> {
-    let rotations = current.rotations[Api::Ninjaone as usize];
-    let mut replay = Credentials::for_seed(seed);
-    (0..rotations).map(move |_| {
-        let id = replay.ninjaone_client_id.clone();
-        replay.rotate(seed, Api::Ninjaone);
-        id
-    })
 }
 
 /// The scopes to grant for a client-credentials request, or the OAuth error code
