@@ -295,6 +295,7 @@ fn the_unifi_quirks_are_present() {
 fn unifi_devices_agree_with_their_site() {
     let fleet = default_fleet();
     assert_counts_match_devices(&fleet);
+    assert_grouped_by_site(&fleet);
     let macs: HashSet<&str> = fleet.unifi_devices.iter().map(|d| d.id.as_str()).collect();
     assert_eq!(macs.len(), fleet.unifi_devices.len(), "MACs are unique");
     for site in &fleet.sites {
@@ -321,6 +322,22 @@ fn unifi_devices_agree_with_their_site() {
             host.id.starts_with(&console.id),
             "console ids start with the MAC"
         );
+    }
+}
+
+/// The devices of a site are next to each other in the list, as `/v1/devices` shows them.
+fn assert_grouped_by_site(fleet: &Fleet) {
+    let mut seen = HashSet::new();
+    let mut previous = "";
+    for device in &fleet.unifi_devices {
+        if device.site_id != previous {
+            assert!(
+                seen.insert(device.site_id.as_str()),
+                "site {} is split",
+                device.site_id
+            );
+            previous = &device.site_id;
+        }
     }
 }
 
@@ -576,7 +593,10 @@ fn advancing_a_week_moves_unifi_devices() {
         .iter()
         .filter(|(id, v)| new.get(*id).is_some_and(|n| n.1 != v.1));
     assert!(upgrades.count() > 0, "firmware was upgraded");
-    assert_ne!(old.len(), new.len(), "devices were adopted or removed");
+    let adopted = new.keys().filter(|id| !old.contains_key(*id)).count();
+    let removed = old.keys().filter(|id| !new.contains_key(*id)).count();
+    assert!(adopted + removed > 0, "devices were adopted or removed");
+    assert_grouped_by_site(&after);
     assert_counts_match_devices(&after);
     for host in after.hosts.iter().filter(|h| h.kind == HostKind::Console) {
         let console = after

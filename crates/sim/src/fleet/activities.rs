@@ -361,7 +361,7 @@ impl Fleet {
     /// newest one. Ids skip a few numbers now and then, as they do on a shared NinjaOne
     /// instance where other tenants' rows take ids too.
     pub fn record(&mut self, rng: &mut Rng, mut new: Vec<Activity>) {
-        new.sort_by(|a, b| a.activity_time.total_cmp(&b.activity_time));
+        new.sort_unstable_by(|a, b| a.activity_time.total_cmp(&b.activity_time));
         for activity in &mut new {
             activity.id = self.next_activity_id;
             self.next_activity_id += 1 + rng.below(4) as i64 * rng.below(8) as i64;

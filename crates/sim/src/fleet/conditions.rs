@@ -240,17 +240,31 @@ pub fn raised_by(alert: &Alert, condition: &Condition) -> bool {
     alert.source_type == condition.source_type && alert.condition_name == condition.condition_name
 }
 
-/// A condition that can fire on `device` (an agent device), drawn by frequency.
+/// A condition that can fire on `device` (an agent device), drawn by how often each fires.
 pub fn pick_condition(rng: &mut Rng, device: &Device) -> &'static Condition {
+    pick_weighted(rng, device, |c| c.weight as f64)
+}
+
+/// A condition active on `device` at a random instant: drawn by how often each fires times
+/// how long it lasts, which is the mix of alerts a fleet shows at any moment.
+pub fn pick_active_condition(rng: &mut Rng, device: &Device) -> &'static Condition {
+    pick_weighted(rng, device, |c| c.weight as f64 * c.mean_hours)
+}
+
+fn pick_weighted(
+    rng: &mut Rng,
+    device: &Device,
+    weight: impl Fn(&Condition) -> f64,
+) -> &'static Condition {
     let windows = device.node_class.starts_with("WINDOWS");
     let eligible = |c: &&Condition| windows || !c.windows_only;
-    let total: u64 = CONDITIONS.iter().filter(eligible).map(|c| c.weight).sum();
-    let mut roll = rng.below(total);
+    let total: f64 = CONDITIONS.iter().filter(eligible).map(&weight).sum();
+    let mut roll = rng.unit() * total;
     for condition in CONDITIONS.iter().filter(eligible) {
-        if roll < condition.weight {
+        if roll < weight(condition) {
             return condition;
         }
-        roll -= condition.weight;
+        roll -= weight(condition);
     }
     &CONDITIONS[0]
 }

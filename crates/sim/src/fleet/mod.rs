@@ -15,6 +15,7 @@ pub mod metrics;
 mod model;
 pub mod names;
 mod time;
+mod uptime;
 
 pub use generate::generate;
 pub use model::*;

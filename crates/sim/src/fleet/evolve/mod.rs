@@ -76,6 +76,7 @@ impl Fleet {
             };
             self.step(step, &devices, &mut unifi);
         }
+        unifi.finish(self);
         self.evolved_to = to;
         self.drop_old_activities(to);
     }

@@ -7,17 +7,11 @@ use super::{Step, chance_in};
 use crate::fleet::activities::{configuration_change, patch_run, script_run};
 use crate::fleet::catalog;
 use crate::fleet::conditions::{self, AGENT_OFFLINE, Condition};
-use crate::fleet::time::{epoch, stable_hash};
+use crate::fleet::time::epoch;
+use crate::fleet::uptime;
 use crate::fleet::{Activity, Device, Fleet};
 use crate::rng::Rng;
 
-/// Mean time a workstation stays online between drops, in hours.
-const WORKSTATION_UP_HOURS: f64 = 320.0;
-/// Mean time a server stays online between drops, in hours.
-const SERVER_UP_HOURS: f64 = 1_000.0;
-/// Mean time offline: most devices come back within hours, some stay off for days.
-const QUICK_RETURN_HOURS: f64 = 4.0;
-const SLOW_RETURN_HOURS: f64 = 40.0;
 /// Share of offline agent devices whose policy raises an offline alert.
 const OFFLINE_ALERT_SHARE: f64 = 0.85;
 /// Mean time between new alerts on one online agent device, in hours.
@@ -29,10 +23,13 @@ const SCRIPT_EVERY_HOURS: f64 = 720.0;
 const CHANGE_EVERY_OFFICE_HOURS: f64 = 50.0;
 const CHANGE_EVERY_NIGHT_HOURS: f64 = 1_000.0;
 
-/// Organization → indexes of its devices; NinjaOne devices are never added or removed here.
+/// What an advance looks up often; NinjaOne devices are never added or removed here.
 #[derive(Debug)]
 pub struct Index {
+    /// Per organization, the positions of its devices.
     devices_of: Vec<Vec<usize>>,
+    /// Per device, whether a NinjaOne agent runs on it (only agents raise conditions).
+    agent: Vec<bool>,
 }
 
 impl Index {
@@ -44,7 +41,12 @@ impl Index {
                 devices_of[org].push(i);
             }
         }
-        Self { devices_of }
+        let agent = fleet
+            .devices
+            .iter()
+            .map(|d| catalog::node_class(&d.node_class).is_some_and(|c| c.agent))
+            .collect();
+        Self { devices_of, agent }
     }
 }
 
@@ -55,15 +57,11 @@ fn organization_index(fleet: &Fleet, id: i64) -> Option<usize> {
 /// Moves the NinjaOne side through `step`, appending what it logs to `log`.
 pub fn step(fleet: &mut Fleet, step: Step, index: &Index, log: &mut Vec<Activity>) {
     let mut rng = step.rng(fleet.seed, "step-ninjaone");
-    connectivity(fleet, step, &mut rng, log);
+    connectivity(fleet, step, index, &mut rng, log);
     clear_alerts(fleet, step, &mut rng, log);
-    raise_alerts(fleet, step, &mut rng, log);
-    device_runs(fleet, step, &mut rng, log);
+    raise_alerts(fleet, step, index, &mut rng, log);
+    device_runs(fleet, step, index, &mut rng, log);
     configuration_changes(fleet, step, index, &mut rng, log);
-}
-
-fn is_agent(device: &Device) -> bool {
-    catalog::node_class(&device.node_class).is_some_and(|c| c.agent)
 }
 
 fn approved(device: &Device) -> bool {
@@ -71,7 +69,13 @@ fn approved(device: &Device) -> bool {
 }
 
 /// Devices drop off and come back; online devices check in.
-fn connectivity(fleet: &mut Fleet, step: Step, rng: &mut Rng, log: &mut Vec<Activity>) {
+fn connectivity(
+    fleet: &mut Fleet,
+    step: Step,
+    index: &Index,
+    rng: &mut Rng,
+    log: &mut Vec<Activity>,
+) {
     let hours = step.hours();
     let mut dropped = Vec::new();
     let mut returned = Vec::new();
@@ -80,14 +84,9 @@ fn connectivity(fleet: &mut Fleet, step: Step, rng: &mut Rng, log: &mut Vec<Acti
             continue;
         }
         let roll = rng.unit();
+        let uptime = uptime::ninjaone(&device.node_class);
         if device.offline {
-            let quick = stable_hash(&device.uid) % 10 < 7;
-            let mean = if quick {
-                QUICK_RETURN_HOURS
-            } else {
-                SLOW_RETURN_HOURS
-            };
-            if roll < chance_in(hours, mean) {
+            if roll < chance_in(hours, uptime.down_hours(&device.uid)) {
                 let at = step.instant(rng);
                 device.offline = false;
                 device.last_contact = epoch(at);
@@ -95,13 +94,7 @@ fn connectivity(fleet: &mut Fleet, step: Step, rng: &mut Rng, log: &mut Vec<Acti
             }
             continue;
         }
-        let server = device.node_class.contains("SERVER") || device.node_class.starts_with("NMS");
-        let mean = if server {
-            SERVER_UP_HOURS
-        } else {
-            WORKSTATION_UP_HOURS
-        };
-        if roll < chance_in(hours, mean) {
+        if roll < chance_in(hours, uptime.up_hours) {
             let at = step.instant(rng);
             device.offline = true;
             device.last_contact = epoch(at - Duration::minutes(15));
@@ -114,7 +107,7 @@ fn connectivity(fleet: &mut Fleet, step: Step, rng: &mut Rng, log: &mut Vec<Acti
         clear_offline_alert(fleet, device_id, organization_id, at, log);
     }
     for (i, at) in dropped {
-        if is_agent(&fleet.devices[i]) && rng.chance(OFFLINE_ALERT_SHARE) {
+        if index.agent[i] && rng.chance(OFFLINE_ALERT_SHARE) {
             let (alert, triggered) =
                 conditions::raise(fleet.seed, rng, &AGENT_OFFLINE, &fleet.devices[i], at);
             fleet.alerts.push(alert);
@@ -175,11 +168,17 @@ fn device_by_id(fleet: &Fleet, id: i64) -> Option<&Device> {
 }
 
 /// New conditions trigger on online agent devices, one of a kind per device at a time.
-fn raise_alerts(fleet: &mut Fleet, step: Step, rng: &mut Rng, log: &mut Vec<Activity>) {
+fn raise_alerts(
+    fleet: &mut Fleet,
+    step: Step,
+    index: &Index,
+    rng: &mut Rng,
+    log: &mut Vec<Activity>,
+) {
     let chance = chance_in(step.hours(), ALERT_EVERY_HOURS);
     let mut raised = Vec::new();
     for (i, device) in fleet.devices.iter().enumerate() {
-        if !rng.chance(chance) || device.offline || !approved(device) || !is_agent(device) {
+        if !rng.chance(chance) || device.offline || !approved(device) || !index.agent[i] {
             continue;
         }
         let condition: &Condition = conditions::pick_condition(rng, device);
@@ -200,12 +199,12 @@ fn raise_alerts(fleet: &mut Fleet, step: Step, rng: &mut Rng, log: &mut Vec<Acti
 }
 
 /// Patch runs on Windows and Mac devices, script runs on every agent device.
-fn device_runs(fleet: &Fleet, step: Step, rng: &mut Rng, log: &mut Vec<Activity>) {
+fn device_runs(fleet: &Fleet, step: Step, index: &Index, rng: &mut Rng, log: &mut Vec<Activity>) {
     let patch = chance_in(step.hours(), PATCH_EVERY_HOURS);
     let script = chance_in(step.hours(), SCRIPT_EVERY_HOURS);
-    for device in &fleet.devices {
+    for (i, device) in fleet.devices.iter().enumerate() {
         let roll = rng.unit();
-        if roll >= patch + script || device.offline || !approved(device) || !is_agent(device) {
+        if roll >= patch + script || device.offline || !approved(device) || !index.agent[i] {
             continue;
         }
         let at = epoch(step.instant(rng));

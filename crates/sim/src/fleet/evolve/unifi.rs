@@ -2,6 +2,10 @@
 //! devices drop and return, update firmware, get adopted or removed; sites' clients,
 //! configuration counts, internet issues and WAN uptime move; and every site whose devices
 //! changed gets its counts recomputed from them.
+//!
+//! During an advance, adopted devices are appended to the device list and removed ones only
+//! leave the site's index; [`Index::finish`] puts the list back in site order once at the end,
+//! so a step never shifts the whole list.
 
 use std::collections::HashMap;
 
@@ -9,19 +13,14 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{Step, chance_in};
 use crate::fleet::catalog::{self, firmware_status, mac_of, next_release};
-use crate::fleet::time::{backup_offset, last_daily, rfc3339, stable_hash};
+use crate::fleet::time::{backup_offset, last_daily, rfc3339};
+use crate::fleet::uptime;
 use crate::fleet::{Fleet, HostKind, UnifiDevice, UnifiDeviceKind, metrics};
 use crate::rng::Rng;
 
 /// Mean time a console stays connected to the cloud, and stays away when it drops, in hours.
 const CONSOLE_UP_HOURS: f64 = 4_800.0;
 const CONSOLE_DOWN_HOURS: f64 = 5.0;
-/// Mean time a device stays online between drops (gateways, others), in hours.
-const GATEWAY_UP_HOURS: f64 = 3_000.0;
-const DEVICE_UP_HOURS: f64 = 1_500.0;
-/// Mean time offline: most devices return soon, a few are unplugged for days.
-const QUICK_RETURN_HOURS: f64 = 3.0;
-const SLOW_RETURN_HOURS: f64 = 60.0;
 /// Mean time until a pending firmware update is installed, and between new releases.
 const UPGRADE_AFTER_HOURS: f64 = 120.0;
 const RELEASE_EVERY_HOURS: f64 = 24.0 * 120.0;
@@ -30,13 +29,46 @@ const ADOPT_EVERY_HOURS: f64 = 24.0 * 60.0;
 const REMOVE_EVERY_HOURS: f64 = 24.0 * 80.0;
 const RECONFIGURE_EVERY_HOURS: f64 = 24.0 * 45.0;
 
-/// Where each site's devices and each host's sites are in the fleet's vectors; rebuilt when
-/// devices are added or removed.
+/// The chance of each event within one step.
+#[derive(Debug, Clone, Copy)]
+struct Odds {
+    console_drop: f64,
+    console_return: f64,
+    upgrade: f64,
+    release: f64,
+    adopt: f64,
+    remove: f64,
+    reconfigure: f64,
+}
+
+impl Odds {
+    fn of(step: Step) -> Self {
+        let chance = |mean| chance_in(step.hours(), mean);
+        Self {
+            console_drop: chance(CONSOLE_UP_HOURS),
+            console_return: chance(CONSOLE_DOWN_HOURS),
+            upgrade: chance(UPGRADE_AFTER_HOURS),
+            release: chance(RELEASE_EVERY_HOURS),
+            adopt: chance(ADOPT_EVERY_HOURS),
+            remove: chance(REMOVE_EVERY_HOURS),
+            reconfigure: chance(RECONFIGURE_EVERY_HOURS),
+        }
+    }
+}
+
+/// Where each site's devices and each host's sites are in the fleet's lists, for one advance.
 #[derive(Debug)]
 pub struct Index {
+    /// Per site, the positions of its devices in `fleet.unifi_devices`.
     devices_of: Vec<Vec<usize>>,
+    /// Per site, the position of its host.
     host_of: Vec<usize>,
-    site_by_id: HashMap<String, usize>,
+    /// Per host, the positions of its sites.
+    sites_of: Vec<Vec<usize>>,
+    /// Per host, when it takes its daily backup (seconds after midnight UTC).
+    backup_offsets: Vec<i64>,
+    /// Whether devices were adopted or removed, so the list needs putting back in order.
+    reordered: bool,
 }
 
 impl Index {
@@ -48,65 +80,105 @@ impl Index {
             .enumerate()
             .map(|(i, h)| (h.id.as_str(), i))
             .collect();
-        let host_of = fleet
+        let site_by_id: HashMap<&str, usize> = fleet
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.site_id.as_str(), i))
+            .collect();
+        let host_of: Vec<usize> = fleet
             .sites
             .iter()
             .map(|s| host_by_id.get(s.host_id.as_str()).copied().unwrap_or(0))
             .collect();
-        let site_by_id = fleet
-            .sites
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.site_id.clone(), i))
-            .collect();
-        let mut index = Self {
-            devices_of: Vec::new(),
-            host_of,
-            site_by_id,
-        };
-        index.reindex_devices(fleet);
-        index
-    }
-
-    fn reindex_devices(&mut self, fleet: &Fleet) {
-        self.devices_of = vec![Vec::new(); fleet.sites.len()];
-        for (i, device) in fleet.unifi_devices.iter().enumerate() {
-            if let Some(&site) = self.site_by_id.get(&device.site_id) {
-                self.devices_of[site].push(i);
+        let mut sites_of = vec![Vec::new(); fleet.hosts.len()];
+        for (site, &host) in host_of.iter().enumerate() {
+            if let Some(sites) = sites_of.get_mut(host) {
+                sites.push(site);
             }
         }
+        let mut devices_of = vec![Vec::new(); fleet.sites.len()];
+        for (i, device) in fleet.unifi_devices.iter().enumerate() {
+            if let Some(&site) = site_by_id.get(device.site_id.as_str()) {
+                devices_of[site].push(i);
+            }
+        }
+        Self {
+            devices_of,
+            host_of,
+            sites_of,
+            backup_offsets: fleet.hosts.iter().map(|h| backup_offset(&h.id)).collect(),
+            reordered: false,
+        }
+    }
+
+    /// Puts `fleet.unifi_devices` back in site order without the removed devices, if any
+    /// were adopted or removed. Devices of no known site keep their place at the end.
+    pub fn finish(self, fleet: &mut Fleet) {
+        if !self.reordered {
+            return;
+        }
+        let mut old: Vec<Option<UnifiDevice>> = std::mem::take(&mut fleet.unifi_devices)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut listed = vec![false; old.len()];
+        let mut devices = Vec::with_capacity(old.len());
+        for &d in self.devices_of.iter().flatten() {
+            listed[d] = true;
+            devices.extend(old[d].take());
+        }
+        let known: std::collections::HashSet<&str> =
+            fleet.sites.iter().map(|s| s.site_id.as_str()).collect();
+        for (d, device) in old.iter_mut().enumerate() {
+            let orphan = device
+                .as_ref()
+                .is_some_and(|x| !known.contains(x.site_id.as_str()));
+            if !listed[d] && orphan {
+                devices.extend(device.take());
+            }
+        }
+        fleet.unifi_devices = devices;
     }
 }
 
 /// Moves the UniFi side through `step`.
 pub fn step(fleet: &mut Fleet, step: Step, index: &mut Index) {
     let mut rng = step.rng(fleet.seed, "step-unifi");
+    let odds = Odds::of(step);
     let mut touched = vec![false; fleet.sites.len()];
-    consoles(fleet, step, index, &mut rng, &mut touched);
-    devices(fleet, step, index, &mut rng, &mut touched);
-    adoptions(fleet, step, index, &mut rng, &mut touched);
-    sites(fleet, step, index, &mut rng, &touched);
+    consoles(fleet, step, odds, index, &mut rng, &mut touched);
+    devices(fleet, step, odds, index, &mut rng, &mut touched);
+    adoptions(fleet, step, odds, index, &mut rng, &mut touched);
+    sites(fleet, step, odds, index, &mut rng, &touched);
 }
 
 /// Consoles drop off the cloud and come back (their gateway with them), and take their daily
 /// backup while connected.
-fn consoles(fleet: &mut Fleet, step: Step, index: &Index, rng: &mut Rng, touched: &mut [bool]) {
+fn consoles(
+    fleet: &mut Fleet,
+    step: Step,
+    odds: Odds,
+    index: &Index,
+    rng: &mut Rng,
+    touched: &mut [bool],
+) {
     let mut flipped = Vec::new();
     for (h, host) in fleet.hosts.iter_mut().enumerate() {
         let roll = rng.unit();
         if host.kind == HostKind::Console {
-            let mean = if host.connected {
-                CONSOLE_UP_HOURS
+            let chance = if host.connected {
+                odds.console_drop
             } else {
-                CONSOLE_DOWN_HOURS
+                odds.console_return
             };
-            if roll < chance_in(step.hours(), mean) {
+            if roll < chance {
                 host.connected = !host.connected;
                 host.last_connection_state_change = step.instant(rng);
                 flipped.push((h, host.connected, host.last_connection_state_change));
             }
         }
-        let backup = last_daily(step.to, backup_offset(&host.id));
+        let backup = last_daily(step.to, index.backup_offsets[h]);
         let keeps_backups = host
             .latest_backup_time
             .as_ref()
@@ -116,7 +188,7 @@ fn consoles(fleet: &mut Fleet, step: Step, index: &Index, rng: &mut Rng, touched
         }
     }
     for (h, connected, at) in flipped {
-        for site in sites_of(index, h) {
+        for &site in &index.sites_of[h] {
             for &d in &index.devices_of[site] {
                 let device = &mut fleet.unifi_devices[d];
                 if device.is_console {
@@ -128,10 +200,6 @@ fn consoles(fleet: &mut Fleet, step: Step, index: &Index, rng: &mut Rng, touched
     }
 }
 
-fn sites_of(index: &Index, host: usize) -> impl Iterator<Item = usize> + '_ {
-    (0..index.host_of.len()).filter(move |&s| index.host_of[s] == host)
-}
-
 fn set_online(device: &mut UnifiDevice, online: bool, at: DateTime<Utc>) {
     device.status = if online { "online" } else { "offline" }.to_string();
     if online {
@@ -141,27 +209,33 @@ fn set_online(device: &mut UnifiDevice, online: bool, at: DateTime<Utc>) {
 
 /// Devices other than consoles drop and return; online devices install pending firmware and
 /// learn of new releases. A console's firmware is its host's UniFi OS.
-fn devices(fleet: &mut Fleet, step: Step, index: &Index, rng: &mut Rng, touched: &mut [bool]) {
-    let hours = step.hours();
+fn devices(
+    fleet: &mut Fleet,
+    step: Step,
+    odds: Odds,
+    index: &Index,
+    rng: &mut Rng,
+    touched: &mut [bool],
+) {
     for (site, devices) in index.devices_of.iter().enumerate() {
         for &d in devices {
             let device = &mut fleet.unifi_devices[d];
             let online = device.status == "online";
             let roll = rng.unit();
             if !device.is_console {
-                let mean = match (online, device.kind) {
-                    (true, UnifiDeviceKind::Gateway) => GATEWAY_UP_HOURS,
-                    (true, _) => DEVICE_UP_HOURS,
-                    (false, _) if stable_hash(&device.id) % 10 < 7 => QUICK_RETURN_HOURS,
-                    (false, _) => SLOW_RETURN_HOURS,
+                let uptime = uptime::unifi(device.kind);
+                let mean = if online {
+                    uptime.up_hours
+                } else {
+                    uptime.down_hours(&device.id)
                 };
-                if roll < chance_in(hours, mean) {
+                if roll < chance_in(step.hours(), mean) {
                     set_online(device, !online, step.instant(rng));
                     touched[site] = true;
                     continue;
                 }
             }
-            if online && firmware(device, step, rng) {
+            if online && firmware(device, step, odds, rng) {
                 touched[site] = true;
                 if device.is_console {
                     let host = &mut fleet.hosts[index.host_of[site]];
@@ -174,21 +248,15 @@ fn devices(fleet: &mut Fleet, step: Step, index: &Index, rng: &mut Rng, touched:
 }
 
 /// Installs a pending update or learns of a new release; true when something changed.
-fn firmware(device: &mut UnifiDevice, step: Step, rng: &mut Rng) -> bool {
-    let hours = step.hours();
-    match device.update_available.take() {
-        Some(version) if rng.chance(chance_in(hours, UPGRADE_AFTER_HOURS)) => {
-            device.version = version;
-            device.startup_time = step.instant(rng);
-        }
-        Some(version) => {
-            device.update_available = Some(version);
-            return false;
-        }
-        None if rng.chance(chance_in(hours, RELEASE_EVERY_HOURS)) => {
-            device.update_available = Some(next_release(&device.version));
-        }
-        None => return false,
+fn firmware(device: &mut UnifiDevice, step: Step, odds: Odds, rng: &mut Rng) -> bool {
+    let roll = rng.unit();
+    if device.update_available.is_some() && roll < odds.upgrade {
+        device.version = device.update_available.take().unwrap_or_default();
+        device.startup_time = step.instant(rng);
+    } else if device.update_available.is_none() && roll < odds.release {
+        device.update_available = Some(next_release(&device.version));
+    } else {
+        return false;
     }
     device.firmware_status = firmware_status(&device.update_available);
     true
@@ -198,38 +266,42 @@ fn firmware(device: &mut UnifiDevice, step: Step, rng: &mut Rng) -> bool {
 fn adoptions(
     fleet: &mut Fleet,
     step: Step,
+    odds: Odds,
     index: &mut Index,
     rng: &mut Rng,
     touched: &mut [bool],
 ) {
-    let adopt = chance_in(step.hours(), ADOPT_EVERY_HOURS);
-    let remove = chance_in(step.hours(), REMOVE_EVERY_HOURS);
     for (site, touched) in touched.iter_mut().enumerate() {
         let roll = rng.unit();
-        if roll < adopt {
-            adopt_device(fleet, step, index, site, rng);
-        } else if roll < adopt + remove {
-            let candidates: Vec<usize> = index.devices_of[site]
-                .iter()
-                .copied()
-                .filter(|&d| fleet.unifi_devices[d].kind != UnifiDeviceKind::Gateway)
+        if roll < odds.adopt {
+            let device = adopt_device(fleet, step, index, site, rng);
+            index.devices_of[site].push(fleet.unifi_devices.len());
+            fleet.unifi_devices.push(device);
+        } else if roll < odds.adopt + odds.remove {
+            let devices = &mut index.devices_of[site];
+            let candidates: Vec<usize> = (0..devices.len())
+                .filter(|&i| fleet.unifi_devices[devices[i]].kind != UnifiDeviceKind::Gateway)
                 .collect();
             if candidates.is_empty() {
                 continue;
             }
-            fleet
-                .unifi_devices
-                .remove(candidates[rng.below(candidates.len() as u64) as usize]);
+            devices.remove(candidates[rng.below(candidates.len() as u64) as usize]);
         } else {
             continue;
         }
         *touched = true;
-        index.reindex_devices(fleet);
+        index.reordered = true;
     }
 }
 
-/// A new device at `site`, placed after the site's other devices.
-fn adopt_device(fleet: &mut Fleet, step: Step, index: &Index, site: usize, rng: &mut Rng) {
+/// A new device for `site`, online and on the newest firmware.
+fn adopt_device(
+    fleet: &mut Fleet,
+    step: Step,
+    index: &Index,
+    site: usize,
+    rng: &mut Rng,
+) -> UnifiDevice {
     let (kind, model) = if rng.chance(0.6) {
         (
             UnifiDeviceKind::AccessPoint,
@@ -241,14 +313,13 @@ fn adopt_device(fleet: &mut Fleet, step: Step, index: &Index, site: usize, rng: 
     let serial = fleet.next_unifi_serial;
     fleet.next_unifi_serial += 1;
     let devices = &index.devices_of[site];
-    let position = devices.last().map_or(fleet.unifi_devices.len(), |&d| d + 1);
     let subnet = devices
         .first()
         .and_then(|&d| fleet.unifi_devices[d].ip.rsplit_once('.'))
         .map_or("192.168.1".to_string(), |(net, _)| net.to_string());
     let at = step.instant(rng);
     let site_record = &fleet.sites[site];
-    let device = UnifiDevice {
+    UnifiDevice {
         id: mac_of(fleet.seed, serial),
         host_id: site_record.host_id.clone(),
         site_id: site_record.site_id.clone(),
@@ -265,26 +336,31 @@ fn adopt_device(fleet: &mut Fleet, step: Step, index: &Index, site: usize, rng: 
         startup_time: at,
         adoption_time: Some(at),
         kind,
-    };
-    fleet.unifi_devices.insert(position, device);
+    }
 }
 
 /// Clients come and go, networks are reconfigured now and then, internet issues of the last
 /// 24 hours and the WAN uptime follow the ISP metrics, and touched sites are recounted.
-fn sites(fleet: &mut Fleet, step: Step, index: &Index, rng: &mut Rng, touched: &[bool]) {
-    let reconfigure = chance_in(step.hours(), RECONFIGURE_EVERY_HOURS);
+fn sites(
+    fleet: &mut Fleet,
+    step: Step,
+    odds: Odds,
+    index: &Index,
+    rng: &mut Rng,
+    touched: &[bool],
+) {
     let new_hour = step.to.timestamp() % 3600 == 0;
     let oldest_issue = (step.to - Duration::hours(24)).timestamp().div_euclid(300);
     for (s, site) in fleet.sites.iter_mut().enumerate() {
-        let devices = index.devices_of[s].iter().map(|&d| &fleet.unifi_devices[d]);
         if let Some(counts) = site.counts.as_mut() {
             if touched[s] {
+                let devices = index.devices_of[s].iter().map(|&d| &fleet.unifi_devices[d]);
                 *counts = counts.recounted(devices);
             }
             let access_points = counts.wifi_device - counts.offline_wifi_device;
             counts.wifi_client = walk(rng, counts.wifi_client, access_points * 30);
             counts.wired_client = walk(rng, counts.wired_client, counts.wired_device * 20 + 10);
-            if rng.chance(reconfigure) {
+            if rng.chance(odds.reconfigure) {
                 let field = match rng.below(3) {
                     0 => &mut counts.lan_configuration,
                     1 => &mut counts.wan_configuration,

@@ -71,14 +71,14 @@ fn active_alerts(
         }
         return;
     }
-    let mut chance = ACTIVE_ALERT_SHARE;
-    while rng.chance(chance) {
-        let condition = conditions::pick_condition(rng, device);
-        let age_hours = rng.unit() * (condition.mean_hours * 2.0).min(24.0 * 29.0);
+    while rng.chance(ACTIVE_ALERT_SHARE) {
+        // Conditions reset at random (see `evolve`), so the age of an active alert follows
+        // the same exponential law as its remaining life.
+        let condition = conditions::pick_active_condition(rng, device);
+        let age_hours = (-(1.0 - rng.unit()).ln() * condition.mean_hours).min(24.0 * 29.0);
         let at = now - Duration::seconds((age_hours * 3600.0) as i64 + 60);
         let at = stamp(rng, at);
         raise(rng, condition, at);
-        chance = 0.15;
     }
 }
 

@@ -11,15 +11,13 @@ use super::Quirk;
 use crate::fleet::catalog::{self, NodeClass};
 use crate::fleet::names::{Customer, Trade};
 use crate::fleet::time::epoch;
-use crate::fleet::{Device, Organization};
+use crate::fleet::{Device, Organization, uptime};
 use crate::rng::Rng;
 
 /// The first organization id.
 const FIRST_ORGANIZATION_ID: i64 = 2;
 /// The first device id.
 const FIRST_DEVICE_ID: i64 = 1001;
-/// Share of approved devices that are offline now.
-const OFFLINE_SHARE: f64 = 0.05;
 
 /// One organization per customer, ascending id.
 pub fn organizations(seed: u64, customers: &[Customer]) -> Vec<Organization> {
@@ -135,18 +133,22 @@ fn device(rng: &mut Rng, spot: &DeviceSpot<'_>, now: DateTime<Utc>) -> Device {
     let class = catalog::pick_node_class(rng);
     let system_name = format!("{}-{}-{:02}", spot.customer.code, class.role, spot.number);
     let domain = spot.customer.code.to_ascii_lowercase();
-    let offline = !spot.pending && rng.chance(OFFLINE_SHARE);
+    let uid = rng.uuid().to_string();
+    let uptime = uptime::ninjaone(class.name);
+    let offline = !spot.pending && rng.chance(uptime.offline_share(&uid));
     let created = now - Duration::seconds(rng.range(20 * 86_400, 1_400 * 86_400));
     let last_contact = if spot.pending {
         now - Duration::seconds(rng.range(60, 3 * 86_400))
     } else if offline {
-        now - Duration::seconds(rng.range(1_800, 14 * 86_400))
+        // The age of an outage in progress follows the law of its length.
+        let hours = -(1.0 - rng.unit()).ln() * uptime.down_hours(&uid);
+        now - Duration::seconds(900 + (hours * 3600.0) as i64)
     } else {
         now - Duration::seconds(rng.range(5, 290))
     };
     Device {
         id: spot.id,
-        uid: rng.uuid().to_string(),
+        uid,
         organization_id: spot.organization.id,
         location_id: spot.organization.location_id,
         node_class: class.name.to_string(),

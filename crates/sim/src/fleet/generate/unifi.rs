@@ -13,7 +13,7 @@ use crate::fleet::catalog::{firmware_status, mac_of};
 use crate::fleet::names::{Customer, ISPS};
 use crate::fleet::time::{backup_offset, last_daily, rfc3339};
 use crate::fleet::{
-    Counts, Host, HostKind, Organization, Site, UnifiDevice, UnifiDeviceKind, metrics,
+    Counts, Host, HostKind, Organization, Site, UnifiDevice, UnifiDeviceKind, metrics, uptime,
 };
 use crate::rng::Rng;
 
@@ -378,8 +378,8 @@ fn site_devices(
         gateway.update_available = host.latest_available_version.clone();
         gateway.firmware_status = firmware_status(&gateway.update_available);
     }
-    if !host.connected {
-        gateway.status = "offline".to_string();
+    if console {
+        gateway.status = if host.connected { "online" } else { "offline" }.to_string();
     }
     devices.push(gateway);
 
@@ -401,15 +401,13 @@ fn site_devices(
             };
             d.name = format!("{} {what}", rng.pick(ROOMS));
         }
-        if rng.chance(0.025) {
-            d.status = "offline".to_string();
-        }
         devices.push(d);
     }
     devices
 }
 
-/// One device of `model`, online, named after its model.
+/// One device of `model`, named after its model, offline with the long-run share of a device
+/// of its kind.
 fn device(
     seed: u64,
     rng: &mut Rng,
@@ -419,6 +417,7 @@ fn device(
     now: DateTime<Utc>,
 ) -> UnifiDevice {
     let mac = mac_of(seed, serial);
+    let offline = rng.chance(uptime::unifi(kind).offline_share(&mac));
     let version = catalog::pick_version(rng, model.versions);
     let update_available = (version != model.latest()).then(|| model.latest().to_string());
     UnifiDevice {
@@ -430,7 +429,7 @@ fn device(
         shortname: model.shortname.to_string(),
         ip: String::new(),
         product_line: (!rng.chance(0.004)).then(|| "network".to_string()),
-        status: "online".to_string(),
+        status: if offline { "offline" } else { "online" }.to_string(),
         version: version.to_string(),
         firmware_status: firmware_status(&update_available),
         update_available,
