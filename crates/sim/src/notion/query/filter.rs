@@ -431,6 +431,22 @@ fn compatible(property_kind: &str, filter_kind: &str) -> bool {
 }
 
 impl Filter {
+    /// A title or rich text `equals` condition every passing row must meet, as
+    /// `(property id, text)`: the text index can then find the candidates.
+    pub fn required_text(&self) -> Option<(&str, &str)> {
+        match self {
+            Self::Condition(
+                Subject::Property {
+                    id,
+                    kind: ValueKind::RichText,
+                },
+                Test::Text(TextOp::Equals, text),
+            ) if !text.is_empty() => Some((id, text)),
+            Self::And(parts) => parts.iter().find_map(Filter::required_text),
+            _ => None,
+        }
+    }
+
     /// Whether `page` passes.
     pub fn matches(&self, page: &Page) -> bool {
         match self {
