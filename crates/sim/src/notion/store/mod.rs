@@ -5,7 +5,7 @@
 //!   the default order of a query, so an unsorted query never sorts.
 //! - Pages are shared (`Arc`) between the store and the responses being rendered, so a handler
 //!   copies pointers out of the lock and renders JSON after releasing it. Writes go through
-//!   [`Workspace::page_mut`], which copies a page only while a response still holds it.
+//!   [`Workspace::update_page`], which copies a page only while a response still holds it.
 //! - Property values are stored in the shape responses carry them (wire form), keyed by
 //!   property id, so rendering a page is serialising what is stored.
 //!
