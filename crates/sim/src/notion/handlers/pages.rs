@@ -232,9 +232,10 @@ impl RequestedParent {
                  give a page_id, database_id or data_source_id parent.",
             ));
         }
-        if !allowed.contains(&kind) || kind == "type" {
+        let parent_kinds = ["data_source_id", "database_id", "page_id"];
+        if !parent_kinds.contains(&kind) || !allowed.contains(&kind) {
             return Err(body::invalid(
-                &fields["type"],
+                fields.get("type").unwrap_or(&Value::Null),
                 &body::member(path, "type"),
                 "should be `\"page_id\"`, `\"database_id\"` or `\"data_source_id\"`",
             ));
