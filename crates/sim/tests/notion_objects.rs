@@ -780,3 +780,61 @@ async fn pages_below_pages_have_a_title_only() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_2022_version_reads_and_writes_databases_as_the_earlier_scripts_did() {
+    let sim = common::start_sim().await;
+    let legacy = Notion::new(&sim, V2022);
+    let seed = config_changes();
+    let path = format!("/v1/databases/{}", seed.database_id);
+    let changed = legacy
+        .patch(
+            &path,
+            json!({ "properties": { "Site": { "relation": {
+            "database_id": customers().database_id, "single_property": {}
+        } } } }),
+        )
+        .await;
+    let relation = &changed.ok()["properties"]["Site"]["relation"];
+    assert_eq!(
+        relation,
+        &json!({ "database_id": customers().database_id, "type": "single_property", "single_property": {} })
+    );
+
+    let created = legacy
+        .post(
+            "/v1/pages",
+            json!({
+                "parent": { "database_id": seed.database_id },
+                "properties": { "Change ID": { "title": text("acme-20261203-101200") } }
+            }),
+        )
+        .await;
+    let page = created.ok();
+    assert_eq!(
+        page["parent"],
+        json!({ "type": "database_id", "database_id": seed.database_id })
+    );
+    assert_eq!(page["archived"], false);
+    let refused = legacy
+        .post(
+            "/v1/pages",
+            json!({ "parent": { "data_source_id": seed.data_source_id }, "properties": {} }),
+        )
+        .await;
+    assert!(
+        refused
+            .error(400, "validation_error")
+            .contains("body.parent.data_source_id")
+    );
+
+    let current = Notion::new(&sim, V2026)
+        .get(&format!("/v1/pages/{}", page["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(
+        current.ok()["parent"],
+        json!({ "type": "data_source_id", "data_source_id": seed.data_source_id, "database_id": seed.database_id }),
+        "the same page seen through 2026-03-11 has a data source parent"
+    );
+    sim.shutdown().await;
+}

@@ -414,3 +414,53 @@ async fn the_invalid_cursor_fault_refuses_a_cursor_once() {
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn key_lookups_follow_updates_trash_and_schema_changes() {
+    let sim = common::start_sim().await;
+    let notion = Notion::new(&sim, V2026);
+    let ids = three_customers(&notion).await;
+    let by_key = |key: &str| json!({ "property": "Sync Key", "rich_text": { "equals": key } });
+    assert_eq!(matching(&notion, by_key("k2")).await, ["Beta Corp"]);
+
+    let path = format!("/v1/pages/{}", ids[1]);
+    let renamed = json!({ "properties": {
+        "Sync Key": { "rich_text": text("k2-new") },
+        "Site Name": { "title": text("Beta Corporation") }
+    } });
+    notion.patch(&path, renamed).await.ok();
+    assert!(matching(&notion, by_key("k2")).await.is_empty());
+    assert_eq!(
+        matching(&notion, by_key("k2-new")).await,
+        ["Beta Corporation"]
+    );
+    let both = json!({ "and": [by_key("k2-new"), { "property": "Device Count", "number": { "equals": 12 } }] });
+    assert_eq!(matching(&notion, both).await, ["Beta Corporation"]);
+
+    notion.patch(&path, json!({ "in_trash": true })).await.ok();
+    assert!(matching(&notion, by_key("k2-new")).await.is_empty());
+    notion.patch(&path, json!({ "in_trash": false })).await.ok();
+
+    let source = customers().data_source_id;
+    notion
+        .patch(
+            &format!("/v1/data_sources/{source}"),
+            json!({ "properties": { "Sync Key": { "name": "External Key" } } }),
+        )
+        .await
+        .ok();
+    let answer = notion
+        .query(
+            source,
+            json!({ "filter": { "property": "External Key", "rich_text": { "equals": "k2-new" } } }),
+        )
+        .await;
+    let row = &answer.ok()["results"][0];
+    assert_eq!(
+        plain(row, "External Key"),
+        "k2-new",
+        "results show the renamed property"
+    );
+    assert!(row["properties"].get("Sync Key").is_none());
+    sim.shutdown().await;
+}

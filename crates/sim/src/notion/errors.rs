@@ -2,8 +2,9 @@
 //! validation messages the handlers share, and the answers to injected faults. Codes and
 //! messages follow Notion's status-code reference and `shared/api/NOTION.md` (sections 8, 10).
 //!
-//! Validation messages imitate the real validator: `body failed validation: <path> <rule>,
-//! instead was `<value>`.` with the path written `body.properties.Name.rich_text[0]...`.
+//! Validation messages imitate the real validator:
+//! ``body failed validation: <path> <rule>, instead was `<value>`.`` with the path written
+//! `body.properties.Name.rich_text[0]...`.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -107,7 +108,7 @@ pub fn invalid_cursor(cursor: &str) -> Response {
     validation(format!("The start_cursor provided is invalid: {cursor}"))
 }
 
-/// `body failed validation: <path> <rule>, instead was `<value>`.`
+/// ``body failed validation: <path> <rule>, instead was `<value>`.``
 pub fn body_message(path: &str, rule: &str, actual: &Value) -> String {
     format!(
         "body failed validation: {path} {rule}, instead was `{}`.",
@@ -115,7 +116,7 @@ pub fn body_message(path: &str, rule: &str, actual: &Value) -> String {
     )
 }
 
-/// `<part> failed validation: <path> should be not present, instead was `<value>`.`
+/// ``<part> failed validation: <path> should be not present, instead was `<value>`.``
 pub fn not_present_message(part: &str, path: &str, actual: &Value) -> String {
     format!(
         "{part} failed validation: {path} should be not present, instead was `{}`.",
@@ -123,12 +124,12 @@ pub fn not_present_message(part: &str, path: &str, actual: &Value) -> String {
     )
 }
 
-/// `body failed validation: <path>.length should be ≤ `<limit>`, instead was `<actual>`.`
+/// ``body failed validation: <path>.length should be ≤ `<limit>`, instead was `<actual>`.``
 pub fn too_long_message(path: &str, limit: usize, actual: usize) -> String {
     format!("body failed validation: {path}.length should be ≤ `{limit}`, instead was `{actual}`.")
 }
 
-/// `body failed validation: <path> should be defined, instead was `undefined`.`
+/// ``body failed validation: <path> should be defined, instead was `undefined`.``
 pub fn undefined_message(path: &str) -> String {
     format!("body failed validation: {path} should be defined, instead was `undefined`.")
 }

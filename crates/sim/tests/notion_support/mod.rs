@@ -27,6 +27,11 @@ pub fn daily_health() -> SeedDatabase {
     DATABASES[1]
 }
 
+/// Config Changes Log.
+pub fn config_changes() -> SeedDatabase {
+    DATABASES[2]
+}
+
 /// Device Issues.
 pub fn alerts() -> SeedDatabase {
     DATABASES[3]

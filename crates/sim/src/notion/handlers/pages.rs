@@ -17,8 +17,8 @@ use crate::Sim;
 use crate::notion::body;
 use crate::notion::errors::{NotionError, Outcome, undefined_message};
 use crate::notion::ids;
-use crate::notion::render::json_response;
-use crate::notion::render::page::{PageView, page_title_schema};
+use crate::notion::render::page::page_title_schema;
+use crate::notion::render::page_response;
 use crate::notion::request::{Ctx, path_id};
 use crate::notion::schema::{SelectOption, SharedSchema};
 use crate::notion::store::{Page, PageParent, SharedPage, Workspace};
@@ -81,6 +81,7 @@ pub async fn create(State(sim): State<Arc<Sim>>, ctx: Ctx, bytes: Bytes) -> Outc
                     icon: icon.clone().unwrap_or(Value::Null),
                     cover: cover.clone().unwrap_or(Value::Null),
                     values,
+                    rendered: Default::default(),
                 };
                 Ok((workspace.insert_page(page), schema))
             })??;
@@ -134,10 +135,9 @@ pub async fn update(
                 };
                 let schema =
                     add_options(workspace, &data_source_id, &writes.new_options).unwrap_or(schema);
-                let page = workspace
-                    .page_mut(&id)
+                workspace
+                    .update_page(&id, |page| change.apply(page, writes, &schema, &stamp))
                     .ok_or_else(|| NotionError::not_found("page", &id))?;
-                change.apply(page, writes, &schema, &stamp);
                 let page = workspace
                     .page(&id)
                     .cloned()
@@ -148,14 +148,9 @@ pub async fn update(
     Ok(render(&ctx, &page, &schema))
 }
 
-fn render(ctx: &Ctx, page: &Page, schema: &SharedSchema) -> Response {
+fn render(ctx: &Ctx, page: &SharedPage, schema: &SharedSchema) -> Response {
     let only = ctx.filter_properties(schema);
-    json_response(&PageView {
-        page,
-        schema,
-        version: ctx.version,
-        only: only.as_deref(),
-    })
+    page_response(page, schema, ctx.version, only.as_deref())
 }
 
 /// A page and the schema its properties follow.
@@ -192,7 +187,7 @@ fn add_options(
         return None;
     }
     let source = workspace.data_source_mut(data_source_id)?;
-    let schema = Arc::make_mut(&mut source.schema.0);
+    let schema = source.schema.make_mut();
     for (property_id, option) in new_options {
         let options = schema
             .properties
@@ -237,9 +232,10 @@ impl RequestedParent {
                  give a page_id, database_id or data_source_id parent.",
             ));
         }
-        if !allowed.contains(&kind) || kind == "type" {
+        let parent_kinds = ["data_source_id", "database_id", "page_id"];
+        if !parent_kinds.contains(&kind) || !allowed.contains(&kind) {
             return Err(body::invalid(
-                &fields["type"],
+                fields.get("type").unwrap_or(&Value::Null),
                 &body::member(path, "type"),
                 "should be `\"page_id\"`, `\"database_id\"` or `\"data_source_id\"`",
             ));

@@ -15,7 +15,7 @@ use crate::notion::body;
 use crate::notion::errors::{self, NotionError, Outcome};
 use crate::notion::query::cursor::Cursor;
 use crate::notion::query::{self, Plan, Window, filter, sort};
-use crate::notion::render::{ListItem, ListView, json_response};
+use crate::notion::render::{ListItem, ListView};
 use crate::notion::request::{Ctx, path_id};
 use crate::notion::schema::SharedSchema;
 use crate::notion::store::{DataSource, Workspace};
@@ -100,13 +100,14 @@ fn answer(
         .into_iter()
         .map(|page| ListItem::Page(page, schema.clone()))
         .collect();
-    Ok(json_response(&ListView {
+    Ok(ListView {
         items: &items,
         next_cursor: window.next.as_ref().map(Cursor::encode),
         version: ctx.version,
         only: only.as_deref(),
         incomplete: window.incomplete,
-    }))
+    }
+    .response())
 }
 
 fn plan(

@@ -18,7 +18,7 @@ use crate::Sim;
 use crate::notion::body;
 use crate::notion::errors::Outcome;
 use crate::notion::query::cursor::Cursor;
-use crate::notion::render::{ListItem, ListView, containers, json_response};
+use crate::notion::render::{ListItem, ListView, containers};
 use crate::notion::request::Ctx;
 use crate::notion::store::{DataSource, Database, SharedPage, Workspace};
 use crate::notion::values::{self, rich_text};
@@ -63,13 +63,14 @@ pub async fn search(State(sim): State<Arc<Sim>>, ctx: Ctx, bytes: Bytes) -> Outc
             .collect();
         (items, next)
     })?;
-    Ok(json_response(&ListView {
+    Ok(ListView {
         items: &items,
         next_cursor: next.as_ref().map(Cursor::encode),
         version: ctx.version,
         only: None,
         incomplete: false,
-    }))
+    }
+    .response())
 }
 
 struct SearchRequest {

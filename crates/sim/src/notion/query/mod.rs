@@ -4,7 +4,8 @@
 //! In the default order (no sorts, or `created_time` alone) rows are read straight from the
 //! data source's ordered map, starting at the cursor's anchor, and reading stops one row after
 //! the page is full: a page costs what it returns plus the rows the filter skips. Other
-//! orders collect every matching row and sort them.
+//! orders collect every matching row and sort them. A filter that requires a title or rich
+//! text to equal a value reads only the rows the text index gives for it.
 
 pub mod cursor;
 pub mod filter;
@@ -47,16 +48,26 @@ pub fn run(source: &DataSource, plan: &Plan, cap: usize) -> Window {
         |page: &&SharedPage| !page.in_trash && plan.filter.as_ref().is_none_or(|f| f.matches(page));
     let offset = plan.start.as_ref().map_or(0, |c| c.offset);
     let take = plan.page_size.min(cap.saturating_sub(offset));
+    let candidates = plan
+        .filter
+        .as_ref()
+        .and_then(Filter::required_text)
+        .map(|(property_id, text)| source.rows_with_text(property_id, text));
     match &plan.order {
         Order::Natural { descending } => {
             let anchor = plan.start.as_ref().map(|c| c.anchor.as_str());
-            let mut matching = source.rows_from(anchor, *descending).filter(passes);
+            let mut matching = source
+                .rows_from(anchor, *descending, candidates.as_ref())
+                .filter(passes);
             let rows: Vec<SharedPage> = matching.by_ref().take(take).cloned().collect();
             let following = matching.next().map(|page| DataSource::row_key(page));
             window(rows, following, offset, cap)
         }
         Order::Sorted(sorts) => {
-            let matched: Vec<&SharedPage> = source.rows().filter(passes).collect();
+            let matched: Vec<&SharedPage> = source
+                .rows_from(None, false, candidates.as_ref())
+                .filter(passes)
+                .collect();
             let sorted = sort::sort_pages(matched, sorts);
             let position = plan.start.as_ref().map_or(0, |c| {
                 sorted

@@ -1,8 +1,11 @@
 //! Response bodies: objects shaped for the request's `Notion-Version`, lists with their
 //! pagination fields, and the JSON answer itself.
 
+pub mod cache;
 pub mod containers;
 pub mod page;
+
+use std::sync::Arc;
 
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
@@ -19,19 +22,8 @@ use page::PageView;
 /// A 200 answer with `value` as its JSON body.
 pub fn json_response(value: &impl Serialize) -> Response {
     match serde_json::to_vec(value) {
-        Ok(bytes) => {
-            let mut response = (StatusCode::OK, bytes).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json; charset=utf-8"),
-            );
-            response
-        }
-        Err(err) => super::errors::error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_server_error",
-            format!("Unexpected error occurred. ({err})"),
-        ),
+        Ok(bytes) => bytes_response(bytes),
+        Err(err) => internal_error(&err),
     }
 }
 
@@ -86,7 +78,8 @@ pub enum ListItem {
     Object(Value),
 }
 
-/// A list answer: `{object: "list", results, next_cursor, has_more, type, <type>: {}}`.
+/// A list answer: `{object: "list", results, next_cursor, has_more, type, <type>: {}}`, and
+/// `request_status` when a query stopped at the row cap.
 pub struct ListView<'a> {
     /// The results.
     pub items: &'a [ListItem],
@@ -100,51 +93,93 @@ pub struct ListView<'a> {
     pub incomplete: bool,
 }
 
-impl Serialize for ListView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("object", "list")?;
-        map.serialize_entry("results", &Results(self))?;
-        map.serialize_entry("next_cursor", &self.next_cursor)?;
-        map.serialize_entry("has_more", &self.next_cursor.is_some())?;
-        let kind = self.version.list_type();
-        map.serialize_entry("type", kind)?;
-        map.serialize_entry(kind, &Empty)?;
-        if self.incomplete {
-            map.serialize_entry(
-                "request_status",
-                &json!({ "type": "incomplete", "incomplete_reason": "query_result_limit_reached" }),
-            )?;
+impl ListView<'_> {
+    /// The answer. Pages shown whole come from their render cache.
+    pub fn response(&self) -> Response {
+        match self.to_json() {
+            Ok(bytes) => bytes_response(bytes),
+            Err(err) => internal_error(&err),
         }
-        map.end()
     }
-}
 
-struct Results<'a>(&'a ListView<'a>);
-
-impl Serialize for Results<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let list = self.0;
-        serializer.collect_seq(list.items.iter().map(|item| ItemView { item, list }))
-    }
-}
-
-struct ItemView<'a> {
-    item: &'a ListItem,
-    list: &'a ListView<'a>,
-}
-
-impl Serialize for ItemView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.item {
-            ListItem::Page(page, schema) => PageView {
-                page,
-                schema,
-                version: self.list.version,
-                only: self.list.only,
+    /// The answer's body.
+    pub fn to_json(&self) -> serde_json::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(256 + self.items.len() * 2048);
+        out.extend_from_slice(br#"{"object":"list","results":["#);
+        for (index, item) in self.items.iter().enumerate() {
+            if index > 0 {
+                out.push(b',');
             }
-            .serialize(serializer),
-            ListItem::Object(value) => value.serialize(serializer),
+            match item {
+                ListItem::Page(page, schema) => {
+                    out.extend_from_slice(&page_json(page, schema, self.version, self.only)?);
+                }
+                ListItem::Object(value) => serde_json::to_writer(&mut out, value)?,
+            }
         }
+        out.extend_from_slice(br#"],"next_cursor":"#);
+        serde_json::to_writer(&mut out, &self.next_cursor)?;
+        out.extend_from_slice(br#","has_more":"#);
+        serde_json::to_writer(&mut out, &self.next_cursor.is_some())?;
+        let kind = self.version.list_type();
+        out.extend_from_slice(format!(r#","type":"{kind}","{kind}":{{}}"#).as_bytes());
+        if self.incomplete {
+            out.extend_from_slice(
+                br#","request_status":{"type":"incomplete","incomplete_reason":"query_result_limit_reached"}"#,
+            );
+        }
+        out.push(b'}');
+        Ok(out)
     }
+}
+
+/// A page's JSON: from its render cache when shown whole, rendered afresh when trimmed by
+/// `filter_properties`.
+pub fn page_json(
+    page: &SharedPage,
+    schema: &SharedSchema,
+    version: ApiVersion,
+    only: Option<&[String]>,
+) -> serde_json::Result<Arc<[u8]>> {
+    let view = PageView {
+        page,
+        schema,
+        version,
+        only,
+    };
+    if only.is_some() {
+        return serde_json::to_vec(&view).map(Arc::from);
+    }
+    page.rendered
+        .get_or_render(schema.revision(), version, || serde_json::to_vec(&view))
+}
+
+/// A page answer.
+pub fn page_response(
+    page: &SharedPage,
+    schema: &SharedSchema,
+    version: ApiVersion,
+    only: Option<&[String]>,
+) -> Response {
+    match page_json(page, schema, version, only) {
+        Ok(json) => bytes_response(json.to_vec()),
+        Err(err) => internal_error(&err),
+    }
+}
+
+fn bytes_response(bytes: Vec<u8>) -> Response {
+    let mut response = (StatusCode::OK, bytes).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+fn internal_error(err: &serde_json::Error) -> Response {
+    super::errors::error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal_server_error",
+        format!("Unexpected error occurred. ({err})"),
+    )
 }

@@ -7,6 +7,7 @@ pub mod render;
 pub mod update;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -210,13 +211,47 @@ pub const SELECT_COLORS: [&str; 10] = [
 
 /// A schema shared between the stored data source and the responses being rendered from it,
 /// so that rendering happens outside the workspace lock without copying the schema.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SharedSchema(pub Arc<Schema>);
+///
+/// Each version of a schema has a process-wide unique revision; rendered pages are cached
+/// per revision (see [`crate::notion::render::cache`]).
+#[derive(Debug, Clone)]
+pub struct SharedSchema {
+    schema: Arc<Schema>,
+    revision: u64,
+}
+
+static REVISIONS: AtomicU64 = AtomicU64::new(1);
 
 impl SharedSchema {
-    /// Wraps a schema.
+    /// Wraps a schema under a new revision.
     pub fn new(schema: Schema) -> Self {
-        Self(Arc::new(schema))
+        Self {
+            schema: Arc::new(schema),
+            revision: REVISIONS.fetch_add(1, AtomicOrdering::Relaxed),
+        }
+    }
+
+    /// The schema, to change: copied if a response still holds it; a new revision either way.
+    pub fn make_mut(&mut self) -> &mut Schema {
+        self.revision = REVISIONS.fetch_add(1, AtomicOrdering::Relaxed);
+        Arc::make_mut(&mut self.schema)
+    }
+
+    /// This version's revision.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+}
+
+impl Default for SharedSchema {
+    fn default() -> Self {
+        Self::new(Schema::default())
+    }
+}
+
+impl PartialEq for SharedSchema {
+    fn eq(&self, other: &Self) -> bool {
+        self.schema == other.schema
     }
 }
 
@@ -224,13 +259,13 @@ impl std::ops::Deref for SharedSchema {
     type Target = Schema;
 
     fn deref(&self) -> &Schema {
-        &self.0
+        &self.schema
     }
 }
 
 impl Serialize for SharedSchema {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        self.schema.serialize(serializer)
     }
 }
 

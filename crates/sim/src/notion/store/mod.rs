@@ -5,23 +5,26 @@
 //!   the default order of a query, so an unsorted query never sorts.
 //! - Pages are shared (`Arc`) between the store and the responses being rendered, so a handler
 //!   copies pointers out of the lock and renders JSON after releasing it. Writes go through
-//!   [`Workspace::page_mut`], which copies a page only while a response still holds it.
+//!   [`Workspace::update_page`], which copies a page only while a response still holds it.
 //! - Property values are stored in the shape responses carry them (wire form), keyed by
 //!   property id, so rendering a page is serialising what is stored.
 //!
 //! This module owns storage and lookups; checking requests is the handlers' job.
 
+mod index;
 mod seed;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use super::render::cache::RenderCache;
 use super::schema::update::SchemaChanges;
 use super::schema::{PropertyConfig, Schema, SharedSchema};
+use index::TextIndex;
 
 pub use seed::seeded;
 
@@ -95,6 +98,9 @@ pub struct DataSource {
     pub schema: SharedSchema,
     /// The rows, keyed `"<created_time> <id>"` so that the map's order is the default order.
     rows: BTreeMap<String, SharedPage>,
+    /// Title and rich text values to row keys, for `equals` lookups.
+    #[serde(skip)]
+    text_index: TextIndex,
 }
 
 impl DataSource {
@@ -111,6 +117,7 @@ impl DataSource {
             last_edited_time: now.to_owned(),
             schema: SharedSchema::new(schema),
             rows: BTreeMap::new(),
+            text_index: TextIndex::default(),
         }
     }
 
@@ -120,19 +127,51 @@ impl DataSource {
     }
 
     /// The rows in default order starting at row key `anchor` (included), or from the first
-    /// (last, when `descending`) row.
+    /// (last, when `descending`) row; only those in `among` when given.
     pub fn rows_from<'a>(
         &'a self,
         anchor: Option<&str>,
         descending: bool,
+        among: Option<&'a BTreeSet<String>>,
     ) -> Box<dyn Iterator<Item = &'a SharedPage> + 'a> {
-        let anchor = anchor.map(str::to_owned);
-        match (anchor, descending) {
-            (None, false) => Box::new(self.rows.values()),
-            (None, true) => Box::new(self.rows.values().rev()),
-            (Some(key), false) => Box::new(self.rows.range(key..).map(|(_, page)| page)),
-            (Some(key), true) => Box::new(self.rows.range(..=key).rev().map(|(_, page)| page)),
-        }
+        let Some(keys) = among else {
+            return match (anchor.map(str::to_owned), descending) {
+                (None, false) => Box::new(self.rows.values()),
+                (None, true) => Box::new(self.rows.values().rev()),
+                (Some(key), false) => Box::new(self.rows.range(key..).map(|(_, page)| page)),
+                (Some(key), true) => Box::new(self.rows.range(..=key).rev().map(|(_, page)| page)),
+            };
+        };
+        let keys: Box<dyn Iterator<Item = &String>> = match (anchor.map(str::to_owned), descending)
+        {
+            (None, false) => Box::new(keys.iter()),
+            (None, true) => Box::new(keys.iter().rev()),
+            (Some(key), false) => Box::new(keys.range(key..)),
+            (Some(key), true) => Box::new(keys.range(..=key).rev()),
+        };
+        Box::new(keys.filter_map(|key| self.rows.get(key)))
+    }
+
+    /// The keys of the rows whose title or rich text property `property_id` reads exactly
+    /// `text`, from the text index.
+    pub fn rows_with_text(&self, property_id: &str, text: &str) -> BTreeSet<String> {
+        self.text_index.lookup(&self.rows, property_id, text)
+    }
+
+    fn insert_row(&mut self, page: SharedPage) {
+        let key = Self::row_key(&page);
+        self.text_index.add(&self.schema, &key, &page);
+        self.rows.insert(key, page);
+    }
+
+    fn update_row<R>(&mut self, key: &str, change: impl FnOnce(&mut Page) -> R) -> Option<R> {
+        let shared = self.rows.get_mut(key)?;
+        self.text_index.remove(&self.schema, key, shared);
+        let page = Arc::make_mut(&mut shared.0);
+        page.rendered.clear();
+        let outcome = change(page);
+        self.text_index.add(&self.schema, key, shared);
+        Some(outcome)
     }
 
     /// A row's key in the default order.
@@ -150,10 +189,13 @@ impl DataSource {
                     .chain(&changes.options_changed)
                     .any(|id| row.values.contains_key(id));
                 if touched {
-                    conform_values(Arc::make_mut(&mut row.0), &schema, changes);
+                    let page = Arc::make_mut(&mut row.0);
+                    page.rendered.clear();
+                    conform_values(page, &schema, changes);
                 }
             }
         }
+        self.text_index.reset();
         self.schema = SharedSchema::new(schema);
     }
 }
@@ -207,6 +249,9 @@ pub struct Page {
     pub url: String,
     /// Property values by property id, as responses carry them under the type key.
     pub values: BTreeMap<String, Value>,
+    /// The page's last rendering (cleared by every change).
+    #[serde(skip)]
+    pub rendered: RenderCache,
 }
 
 impl Page {
@@ -335,16 +380,20 @@ impl Workspace {
             .is_some_and(|home| home.data_source_id == data_source_id)
     }
 
-    /// A page by id, to change (copied first if a response still holds it).
-    pub fn page_mut(&mut self, id: &str) -> Option<&mut Page> {
-        let shared = match self.rows.get(id) {
+    /// Changes a page (copied first if a response still holds it) and keeps the indexes and
+    /// caches in line. `None` if there is no such page.
+    pub fn update_page<R>(&mut self, id: &str, change: impl FnOnce(&mut Page) -> R) -> Option<R> {
+        match self.rows.get(id) {
             Some(home) => self
                 .data_sources
-                .get_mut(&home.data_source_id)
-                .and_then(|ds| ds.rows.get_mut(&home.key)),
-            None => self.pages.get_mut(id),
-        }?;
-        Some(Arc::make_mut(&mut shared.0))
+                .get_mut(&home.data_source_id)?
+                .update_row(&home.key, change),
+            None => {
+                let page = Arc::make_mut(&mut self.pages.get_mut(id)?.0);
+                page.rendered.clear();
+                Some(change(page))
+            }
+        }
     }
 
     /// Every page: the ones outside data sources, then each data source's rows.
@@ -361,7 +410,7 @@ impl Workspace {
             PageParent::DataSource { data_source_id, .. } => {
                 let key = DataSource::row_key(&shared);
                 if let Some(data_source) = self.data_sources.get_mut(data_source_id) {
-                    data_source.rows.insert(key.clone(), shared.clone());
+                    data_source.insert_row(shared.clone());
                     let home = RowHome {
                         data_source_id: data_source_id.clone(),
                         key,

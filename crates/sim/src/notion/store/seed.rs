@@ -67,6 +67,7 @@ fn parent_page(stamp: &str) -> Page {
         cover: Value::Null,
         url: ids::notion_url(PARENT_PAGE_TITLE, PARENT_PAGE_ID),
         values,
+        rendered: Default::default(),
     }
 }
 
