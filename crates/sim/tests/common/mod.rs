@@ -3,6 +3,8 @@
 //! Each test binary includes this module with `mod common;` and may use only part of it.
 #![allow(dead_code, reason = "each test binary uses a different part of the support code")]
 
+pub mod openapi;
+
 use mock_apis::config::Settings;
 use mock_apis::{RunningSim, SimConfig};
 use serde_json::Value;
