@@ -473,10 +473,10 @@ mod relax {
         if schema.get("nullable") != Some(&Value::Bool(true)) {
             return;
         }
-        if let Some(Value::Array(options)) = schema.get_mut("enum") {
-            if !options.contains(&Value::Null) {
-                options.push(Value::Null);
-            }
+        if let Some(Value::Array(options)) = schema.get_mut("enum")
+            && !options.contains(&Value::Null)
+        {
+            options.push(Value::Null);
         }
         match schema.get("type").cloned() {
             Some(Value::String(kind)) => schema["type"] = json!([kind, "null"]),
