@@ -27,10 +27,89 @@ pub fn not_authenticated() -> Response {
     )
 }
 
+/// 400 `missing_header`: an API call without `Authorization`.
+pub fn missing_header() -> Response {
+    auth_error(
+        StatusCode::BAD_REQUEST,
+        "missing_header",
+        "Missing required header",
+        2,
+    )
+}
+
+/// 400 `invalid_header`: an `Authorization` header that is not `Bearer <token>`.
+pub fn invalid_header() -> Response {
+    auth_error(
+        StatusCode::BAD_REQUEST,
+        "invalid_header",
+        "Invalid 'Authorization' header",
+        1,
+    )
+}
+
+/// 401 `insufficient_privileges`: a valid token without the `monitoring` scope. Only the error
+/// name and status are known from real responses; description and code are invented.
+pub fn insufficient_privileges() -> Response {
+    auth_error(
+        StatusCode::UNAUTHORIZED,
+        "insufficient_privileges",
+        "Insufficient privileges",
+        3,
+    )
+}
+
 /// The token endpoint refusing a client secret.
 pub fn invalid_client() -> Response {
-    let body = json!({ "error": "invalid_client" });
-    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+    oauth_error(StatusCode::BAD_REQUEST, "invalid_client")
+}
+
+/// An OAuth error of the token endpoint: `{"error": "<code>"}`.
+pub fn oauth_error(status: StatusCode, error: &str) -> Response {
+    let body = json!({ "error": error });
+    (status, Json(body)).into_response()
+}
+
+/// 404 from the token endpoint for a client id that does not exist on this instance (also
+/// what a wrong region gives).
+pub fn client_app_not_exist() -> Response {
+    let body = json!({ "resultCode": "Client app not exist", "incidentId": incident_id() });
+    (StatusCode::NOT_FOUND, Json(body)).into_response()
+}
+
+/// An application-layer error a handler answers with, before it is rendered (with a fresh
+/// incident id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppError {
+    status: StatusCode,
+    result_code: &'static str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        app_error(self.status, self.result_code, &self.message)
+    }
+}
+
+/// 404 as the API framework answers an unknown path, an unknown id, or a path or query
+/// parameter that does not convert to its declared type (JAX-RS turns those into 404s).
+pub fn not_found() -> AppError {
+    AppError {
+        status: StatusCode::NOT_FOUND,
+        result_code: "FAILURE",
+        message: "HTTP 404 Not Found".to_owned(),
+    }
+}
+
+/// 400 for a parameter the service reads but cannot use (a malformed `df`, a non-numeric
+/// date, an expired cursor). The wording is the simulator's own; real texts are not
+/// documented.
+pub fn bad_request(message: impl Into<String>) -> AppError {
+    AppError {
+        status: StatusCode::BAD_REQUEST,
+        result_code: "FAILURE",
+        message: message.into(),
+    }
 }
 
 /// An incident id in NinjaOne's form: `WEB_MGMT_SERVICE-<hex>-<epoch>-<8 letters>`.

@@ -1,14 +1,67 @@
-//! The NinjaOne API (OAuth token endpoint and `/v2`), as in `shared/api/NINJAONE.md`.
+//! The NinjaOne API, as in `shared/api/NINJAONE.md`: the OAuth token endpoint and the `/v2`
+//! read endpoints the sync uses, answered from the simulated fleet.
+//!
+//! | route                                            | module              |
+//! |--------------------------------------------------|---------------------|
+//! | `POST /ws/oauth/token`                           | [`oauth`]           |
+//! | `organizations`, `organizations-detailed`, `organization/{id}`, `locations` | [`organizations`] |
+//! | `devices`, `devices-detailed`, `device/{id}`, `organization/{id}/devices` | [`devices`] |
+//! | `alerts`, `device/{id}/alerts`                   | [`alerts`]          |
+//! | `activities`, `device/{id}/activities`           | [`activities`]      |
+//! | `queries/device-health`                          | [`reports`]         |
+//!
+//! Every `/v2` route also answers under `/api/v2`. Calls need a bearer token from the token
+//! endpoint ([`auth`], [`token`]); `df` is parsed by [`df`]. Anything else, including plural
+//! paths with an id such as `/v2/organizations/12`, answers the framework's 404. Rate limits
+//! and injected faults (outage, 5xx, 429, the HTML throttling page, a revoked secret) are
+//! applied before the handlers by the shared gate (`crate::server`); the "expired tokens"
+//! drill is checked with each token.
 
+mod activities;
+mod alerts;
+mod auth;
+mod cursors;
+mod devices;
+pub mod df;
 pub mod errors;
+mod oauth;
+mod organizations;
+mod params;
+mod reports;
+pub mod token;
+mod wire;
 
 use std::sync::Arc;
 
 use axum::Router;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 
 use crate::Sim;
 
 /// The NinjaOne routes, below `/ninjaone`.
 pub fn router() -> Router<Arc<Sim>> {
+    let v2 = Router::new()
+        .route("/organizations", get(organizations::list))
+        .route("/organizations-detailed", get(organizations::list_detailed))
+        .route("/organization/{id}", get(organizations::get))
+        .route("/organization/{id}/devices", get(devices::of_organization))
+        .route("/locations", get(organizations::locations))
+        .route("/devices", get(devices::list))
+        .route("/devices-detailed", get(devices::list_detailed))
+        .route("/device/{id}", get(devices::get))
+        .route("/device/{id}/alerts", get(alerts::of_device))
+        .route("/device/{id}/activities", get(activities::of_device))
+        .route("/alerts", get(alerts::list))
+        .route("/activities", get(activities::list))
+        .route("/queries/device-health", get(reports::device_health));
     Router::new()
+        .route(errors::TOKEN_PATH, post(oauth::token))
+        .nest("/v2", v2.clone())
+        .nest("/api/v2", v2)
+        .fallback(not_found)
+}
+
+async fn not_found() -> Response {
+    errors::not_found().into_response()
 }

@@ -24,14 +24,63 @@ pub fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Resp
     (status, Json(body)).into_response()
 }
 
+/// An error an operation answers with, before it is rendered (with a fresh trace id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    /// An error with the service's `code` and `message`.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        error(self.status, self.code, self.message)
+    }
+}
+
 /// 401 for a missing or wrong `X-API-Key`.
-pub fn unauthorized() -> Response {
-    error(StatusCode::UNAUTHORIZED, "unauthorized", "unauthorized")
+pub fn unauthorized() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "unauthorized")
 }
 
 /// 400 `parameter_invalid`.
-pub fn parameter_invalid(message: impl Into<String>) -> Response {
-    error(StatusCode::BAD_REQUEST, "parameter_invalid", message)
+pub fn parameter_invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, "parameter_invalid", message)
+}
+
+/// 404 for a host id the account cannot see (the hosts operation's own code and message).
+pub fn host_not_found(id: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        format!("thing not found: {id}"),
+    )
+}
+
+/// 404 for an SD-WAN configuration id that does not exist.
+pub fn config_not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "config not found")
+}
+
+/// 404 for a path that is no operation of the API.
+pub fn route_not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "route not found")
+}
+
+/// 502 `bad_gateway`, also the answer to an ISP-metrics query that reaches no site.
+pub fn bad_gateway() -> ApiError {
+    ApiError::new(StatusCode::BAD_GATEWAY, "bad_gateway", "bad gateway")
 }
 
 /// 429 with `Retry-After` and the service's message.
@@ -80,7 +129,7 @@ pub fn fault_response(kind: &FaultKind, path: &str) -> Response {
         } => status_fault(*status, path),
         FaultKind::RateLimit { retry_after_secs } => rate_limited(*retry_after_secs),
         FaultKind::Conflict => error(StatusCode::CONFLICT, "conflict", "conflict"),
-        FaultKind::Revoked => unauthorized(),
+        FaultKind::Revoked => unauthorized().into_response(),
         FaultKind::LostResponse => status_fault(504, path),
         FaultKind::HtmlThrottle
         | FaultKind::InvalidCursor
@@ -92,7 +141,7 @@ pub fn fault_response(kind: &FaultKind, path: &str) -> Response {
 fn status_fault(status: u16, path: &str) -> Response {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     match status {
-        502 => error(code, "bad_gateway", "bad gateway"),
+        502 => bad_gateway().into_response(),
         503 => error(code, "service_unavailable", "service unavailable"),
         504 => error(code, "gateway_timeout", "gateway timeout"),
         _ => error(code, "server_error", failure_message(path)),
