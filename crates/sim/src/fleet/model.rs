@@ -31,6 +31,9 @@ pub struct Fleet {
     pub activities: Vec<Activity>,
     /// The id the next activity gets.
     pub next_activity_id: i64,
+    /// Serial of the next UniFi device added while the fleet evolves (its MAC derives from it).
+    #[serde(default)]
+    pub next_unifi_serial: u64,
 }
 
 /// The kind of a UniFi host.
@@ -48,7 +51,8 @@ pub enum HostKind {
 /// A UniFi host.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Host {
-    /// Opaque id: `<40 upper-case hex>:<decimal>` for consoles, a UUID for servers.
+    /// Opaque id: upper-case hex starting with the console's MAC, `:`, a decimal number (as in
+    /// the official examples) for consoles; a UUID for self-hosted servers.
     pub id: String,
     /// Hardware UUID.
     pub hardware_id: String,
@@ -82,6 +86,16 @@ pub struct Host {
     pub timezone: String,
     /// When true the API answers `reportedState: null` (the `ucore` quirk).
     pub reported_state_null: bool,
+    /// Hardware MAC, upper-case hex without separators (`reportedState.hardware.mac`); empty
+    /// for self-hosted servers.
+    #[serde(default)]
+    pub mac: String,
+    /// Newer UniFi OS release, if any (`firmwareUpdate.latestAvailableVersion`).
+    #[serde(default)]
+    pub latest_available_version: Option<String>,
+    /// Newer Network application release, if any (`controllers[].updateAvailable`).
+    #[serde(default)]
+    pub network_update_available: Option<String>,
 }
 
 /// Device and client counts of a site (`statistics.counts`).
@@ -160,6 +174,19 @@ pub struct Site {
     pub state: String,
 }
 
+/// What a UniFi device is, for the site's counts.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnifiDeviceKind {
+    /// The site's gateway (a cloud gateway console or an adopted gateway).
+    Gateway,
+    /// A switch or other wired device.
+    #[default]
+    Switch,
+    /// A Wi-Fi access point.
+    AccessPoint,
+}
+
 /// A UniFi device (listed grouped by host).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct UnifiDevice {
@@ -193,6 +220,9 @@ pub struct UnifiDevice {
     pub startup_time: DateTime<Utc>,
     /// Adoption time, if known.
     pub adoption_time: Option<DateTime<Utc>>,
+    /// Gateway, switch or access point (not part of the wire shape; the counts use it).
+    #[serde(default)]
+    pub kind: UnifiDeviceKind,
 }
 
 /// A NinjaOne organization.
@@ -208,6 +238,12 @@ pub struct Organization {
     pub node_approval_mode: String,
     /// Location ids of the organization (one location each here).
     pub location_id: i64,
+    /// Name of the location, e.g. `Main Office`.
+    #[serde(default)]
+    pub location_name: String,
+    /// Street address of the location.
+    #[serde(default)]
+    pub location_address: String,
 }
 
 /// A NinjaOne device.
@@ -313,6 +349,15 @@ pub struct Activity {
     pub message: String,
     /// Technician who made the change, for `SYSTEM`/`USER` rows: (id, name, email).
     pub user: Option<(i64, String, String)>,
+    /// The organization the row is about, when it is about one (`CLIENT_*`, `LOCATION_*`,
+    /// `CREDENTIAL_*` rows and every row with a device). Not a wire field: NinjaOne shows it
+    /// at most as `data.message.params.clientId`.
+    #[serde(default)]
+    pub organization_id: Option<i64>,
+    /// Policy condition (for `CONDITION` rows) or script (for `SCRIPTING` rows): the
+    /// `sourceConfigUid` filter of `/v2/activities`.
+    #[serde(default)]
+    pub source_config_uid: Option<String>,
 }
 
 impl Fleet {
