@@ -205,13 +205,12 @@ async fn isp_metrics_match_the_document() {
         "/v1/isp-metrics/5m".to_owned(),
         "/v1/isp-metrics/5m?duration=24h".to_owned(),
         "/v1/isp-metrics/1h?duration=7d".to_owned(),
-        "/v1/isp-metrics/1h?duration=30d".to_owned(),
         format!(
             "/v1/isp-metrics/5m?beginTimestamp={}&endTimestamp={}",
             encode(&begin),
             encode(&end)
         ),
-        "/ea/isp-metrics/1h?duration=7d".to_owned(),
+        format!("/ea/isp-metrics/1h?beginTimestamp={}", encode(&begin)),
     ];
     for path in &paths {
         let body = api.checked_get(path, "/v1/isp-metrics/{type}", 200).await;

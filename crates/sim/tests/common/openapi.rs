@@ -448,7 +448,7 @@ mod relax {
             // (`"enum": [["a", "b"]]`), an upstream bug kept as is."
             walk_schemas(document, &mut flatten_nested_enum);
             if document.pointer("/info/title") == Some(&json!("UniFi Site Manager API")) {
-                walk_schemas(document, &mut unifi_sdwan_examples);
+                walk_schemas(document, &mut unifi_example_deviations);
             }
             walk_schemas(document, &mut nullable_as_type);
         }
@@ -488,16 +488,25 @@ mod relax {
         }
     }
 
-    /// Not in the README: the SD-WAN schemas contradict the document's own examples, which
-    /// match the real responses in `unifi-fixtures/sdwan/`: `hubsPriority` ("Non-null for
-    /// distributed topology and spokeToHubRouting=custom") and `internetIssues` are `null`
-    /// where they do not apply but are typed as plain arrays, and `applyStatus` is `"OK"`
-    /// where its enum lists only lower-case values. These properties are made nullable and
-    /// `applyStatus` accepts the upper-case forms of its values too.
-    fn unifi_sdwan_examples(schema: &mut Value) {
+    /// Not in the README: some schemas contradict the document's own examples, which match
+    /// the real responses in `unifi-fixtures/`:
+    /// - a host's `registrationTime` and `latestBackupTime` are `""` when unknown (examples of
+    ///   `GET /v1/hosts/{id}`), yet typed `format: date-time`: they also accept `""`;
+    /// - SD-WAN `hubsPriority` ("Non-null for distributed topology and
+    ///   spokeToHubRouting=custom") and `internetIssues` are `null` where they do not apply,
+    ///   yet typed as plain arrays: they are made nullable;
+    /// - SD-WAN `applyStatus` is `"OK"` where its enum lists only lower-case values: it also
+    ///   accepts the upper-case forms.
+    fn unifi_example_deviations(schema: &mut Value) {
         let Some(Value::Object(properties)) = schema.get_mut("properties") else {
             return;
         };
+        for name in ["registrationTime", "latestBackupTime"] {
+            if let Some(property) = properties.get_mut(name) {
+                // Draft 4 has no `const`.
+                *property = json!({ "anyOf": [{ "enum": [""] }, property.take()] });
+            }
+        }
         for name in ["hubsPriority", "internetIssues"] {
             if let Some(Value::Object(property)) = properties.get_mut(name) {
                 property.insert("nullable".into(), Value::Bool(true));
