@@ -40,22 +40,36 @@ impl Target {
             .send()
             .await
             .expect("simulator answers");
-        assert!(response.status().is_success(), "{path}: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
         response.json().await.expect("json")
     }
 
     async fn query(&self, body: &Value) -> Value {
-        self.post(&format!("/v1/data_sources/{}/query", self.data_source), body).await
+        self.post(
+            &format!("/v1/data_sources/{}/query", self.data_source),
+            body,
+        )
+        .await
     }
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     runtime.block_on(run());
 }
 
 async fn run() {
-    let config = SimConfig { settings: Settings::unlimited(), ..SimConfig::ephemeral() };
+    let config = SimConfig {
+        settings: Settings::unlimited(),
+        ..SimConfig::ephemeral()
+    };
     let running = mock_apis::start(config).await.expect("simulator starts");
     let target = Arc::new(Target {
         client: reqwest::Client::new(),
@@ -75,9 +89,7 @@ async fn run() {
         PAGES as f64 / created.as_secs_f64()
     );
 
-    let lookup = |i: u64| {
-        json!({ "filter": { "property": "Sync Key", "rich_text": { "equals": key(i as usize % PAGES) } } })
-    };
+    let lookup = |i: u64| json!({ "filter": { "property": "Sync Key", "rich_text": { "equals": key(i as usize % PAGES) } } });
     let rate = phase(&target, move |i| lookup(i), 1).await;
     println!("key lookups:      {rate:>8.0} queries/s ({IN_FLIGHT} in flight)");
     let rate = phase(&target, |_| json!({ "page_size": 100 }), 100).await;
@@ -87,7 +99,11 @@ async fn run() {
 }
 
 /// Runs queries from `body(i)` with `IN_FLIGHT` tasks for `PHASE`; returns queries per second.
-async fn phase(target: &Arc<Target>, body: impl Fn(u64) -> Value + Copy + Send + 'static, rows: usize) -> f64 {
+async fn phase(
+    target: &Arc<Target>,
+    body: impl Fn(u64) -> Value + Copy + Send + 'static,
+    rows: usize,
+) -> f64 {
     let done = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let tasks: Vec<_> = (0..IN_FLIGHT)

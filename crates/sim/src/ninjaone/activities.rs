@@ -9,9 +9,9 @@
 //!
 //! Filters of the account log: `class` (`SYSTEM`, `DEVICE`, `USER`, `ALL`), `before` /
 //! `after` (epoch seconds, dates rather than cursors), `type` (activity type), `status`
-//! (status codes, comma-separated), `seriesUid`, `df`. The per-device log names the type
-//! filter `activityType`, types its id bounds as int32 and has no class, date or device
-//! filter. `user`, `sourceConfigUid`, `lang` and `tz` are accepted and change nothing.
+//! (status codes, comma-separated), `seriesUid`, `sourceConfigUid`, `df`. The per-device log
+//! names the type filter `activityType`, types its id bounds as int32 and has no class, date
+//! or device filter. `user`, `lang` and `tz` are accepted and change nothing.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -50,6 +50,7 @@ struct Selection {
     activity_type: Option<String>,
     status_codes: Vec<String>,
     series_uid: Option<String>,
+    source_config_uid: Option<String>,
     device_id: Option<i64>,
     devices: Option<DeviceFilter>,
     page_size: usize,
@@ -127,6 +128,7 @@ fn common(params: &Params) -> Result<Selection, AppError> {
     Ok(Selection {
         status_codes,
         series_uid: non_empty(params.get("seriesUid")),
+        source_config_uid: non_empty(params.get("sourceConfigUid")),
         page_size,
         ..Selection::default()
     })
@@ -183,6 +185,10 @@ impl Selection {
             && eq(
                 &self.series_uid,
                 activity.series_uid.as_deref().unwrap_or_default(),
+            )
+            && eq(
+                &self.source_config_uid,
+                activity.source_config_uid.as_deref().unwrap_or_default(),
             )
             && self.before.is_none_or(|t| activity.activity_time < t)
             && self.after.is_none_or(|t| activity.activity_time > t)

@@ -15,7 +15,7 @@
 //! paths with an id such as `/v2/organizations/12`, answers the framework's 404. Rate limits
 //! and injected faults (outage, 5xx, 429, the HTML throttling page, a revoked secret) are
 //! applied before the handlers by the shared gate (`crate::server`); the "expired tokens"
-//! drill is checked with each token.
+//! drill is checked with each token. Every answer carries an `x-nj-request-id` header.
 
 mod activities;
 mod alerts;
@@ -33,9 +33,10 @@ mod wire;
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Router, middleware};
+use http::HeaderValue;
 
 use crate::Sim;
 
@@ -60,6 +61,16 @@ pub fn router() -> Router<Arc<Sim>> {
         .nest("/v2", v2.clone())
         .nest("/api/v2", v2)
         .fallback(not_found)
+        .layer(middleware::map_response(with_request_id))
+}
+
+/// NinjaOne tags each answer with a request id that support asks for.
+async fn with_request_id(mut response: Response) -> Response {
+    let id = uuid::Uuid::new_v4().to_string();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-nj-request-id", value);
+    }
+    response
 }
 
 async fn not_found() -> Response {

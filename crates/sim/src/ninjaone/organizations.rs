@@ -3,7 +3,7 @@
 //!
 //! The `of` filter of the organization lists has an undocumented syntax and is ignored.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use axum::Json;
@@ -36,10 +36,9 @@ pub async fn list_detailed(
 ) -> Result<Response> {
     let page = EntityPage::from_params(&params)?;
     let organizations = sim.fleet.read(|fleet| {
-        let addresses = addresses(fleet);
         page.take(fleet.organizations.iter(), |o| o.id)
             .into_iter()
-            .map(|o| detailed(fleet, &addresses, o))
+            .map(|o| detailed(fleet, o))
             .collect::<Vec<_>>()
     })?;
     Ok(Json(organizations).into_response())
@@ -53,12 +52,11 @@ pub async fn get(
 ) -> Result<Response> {
     let id = params::int32(&id)?;
     let organization = sim.fleet.read(|fleet| {
-        let addresses = addresses(fleet);
         fleet
             .organizations
             .iter()
             .find(|o| o.id == id)
-            .map(|o| detailed(fleet, &addresses, o))
+            .map(|o| detailed(fleet, o))
     })?;
     let organization = organization.ok_or_else(errors::not_found)?;
     Ok(Json(organization).into_response())
@@ -68,39 +66,21 @@ pub async fn get(
 pub async fn locations(_: Bearer, State(sim): State<Arc<Sim>>, params: Params) -> Result<Response> {
     let page = EntityPage::from_params(&params)?;
     let locations = sim.fleet.read(|fleet| {
-        let addresses = addresses(fleet);
         let mut organizations: Vec<&Organization> = fleet.organizations.iter().collect();
         organizations.sort_by_key(|o| o.location_id);
         page.take(organizations.into_iter(), |o| o.location_id)
             .into_iter()
-            .map(|o| wire::location(o, address_of(&addresses, o.id)))
+            .map(wire::location)
             .collect::<Vec<_>>()
     })?;
     Ok(Json(locations).into_response())
 }
 
-/// The customer's US state by organization id, from the UniFi site of the same customer.
-fn addresses(fleet: &Fleet) -> HashMap<i64, &str> {
-    fleet
-        .sites
-        .iter()
-        .map(|s| (s.organization_id, s.state.as_str()))
-        .collect()
-}
-
-fn address_of<'a>(addresses: &HashMap<i64, &'a str>, organization_id: i64) -> &'a str {
-    addresses.get(&organization_id).copied().unwrap_or_default()
-}
-
-fn detailed(
-    fleet: &Fleet,
-    addresses: &HashMap<i64, &str>,
-    organization: &Organization,
-) -> wire::DetailedOrganization {
+fn detailed(fleet: &Fleet, organization: &Organization) -> wire::DetailedOrganization {
     let roles: BTreeSet<i64> = fleet
         .devices_of(organization.id)
         .map(|d| wire::role_id(&d.node_class))
         .collect();
     let roles: Vec<i64> = roles.into_iter().collect();
-    wire::organization_detailed(organization, address_of(addresses, organization.id), &roles)
+    wire::organization_detailed(organization, &roles)
 }

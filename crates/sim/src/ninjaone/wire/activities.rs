@@ -22,6 +22,8 @@ pub struct ActivityWire {
     status: String,
     activity_result: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    source_config_uid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     source_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     subject: Option<String>,
@@ -34,15 +36,26 @@ pub struct ActivityWire {
 }
 
 /// Renders `activity`. The technician of `SYSTEM`/`USER` rows goes to `userId` and to
-/// `data.message.params`, where clients find the name and e-mail.
+/// `data.message.params`, where clients find the name and e-mail (and `clientId`, the
+/// organization the change is about).
 pub fn activity(activity: &Activity) -> ActivityWire {
     let data = match &activity.user {
-        Some((id, name, email)) => json!({
-            "message": {
-                "code": activity.status_code.to_ascii_lowercase(),
-                "params": { "appUserName": name, "appUserEmail": email, "appUserId": id.to_string() },
+        Some((id, name, email)) => {
+            let mut params = json!({
+                "appUserName": name,
+                "appUserEmail": email,
+                "appUserId": id.to_string(),
+            });
+            if let Some(organization) = activity.organization_id {
+                params["clientId"] = json!(organization.to_string());
             }
-        }),
+            json!({
+                "message": {
+                    "code": activity.status_code.to_ascii_lowercase(),
+                    "params": params,
+                }
+            })
+        }
         None => json!({}),
     };
     ActivityWire {
@@ -56,6 +69,7 @@ pub fn activity(activity: &Activity) -> ActivityWire {
         status_code: activity.status_code.clone(),
         status: activity.status.clone(),
         activity_result: activity.activity_result.clone(),
+        source_config_uid: activity.source_config_uid.clone(),
         source_name: activity.source_name.clone(),
         subject: activity.subject.clone(),
         user_id: activity.user.as_ref().map(|(id, _, _)| *id),

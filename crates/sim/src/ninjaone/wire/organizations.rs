@@ -51,14 +51,9 @@ pub fn organization(organization: &Organization) -> OrganizationWire {
     }
 }
 
-/// The detailed shape: `address` is the customer's location (its US state), `roles` the role
-/// ids of its devices (one policy each).
-pub fn organization_detailed(
-    organization: &Organization,
-    address: &str,
-    roles: &[i64],
-) -> DetailedOrganization {
-    let mut location = location(organization, address);
+/// The detailed shape: `roles` are the role ids of its devices (one policy each).
+pub fn organization_detailed(organization: &Organization, roles: &[i64]) -> DetailedOrganization {
+    let mut location = location(organization);
     location.organization_id = None;
     DetailedOrganization {
         base: self::organization(organization),
@@ -72,11 +67,11 @@ pub fn organization_detailed(
 }
 
 /// The one location of `organization`.
-pub fn location(organization: &Organization, address: &str) -> LocationWire {
+pub fn location(organization: &Organization) -> LocationWire {
     LocationWire {
         id: organization.location_id,
-        name: "Main Office".to_owned(),
-        address: address.to_owned(),
+        name: organization.location_name.clone(),
+        address: organization.location_address.clone(),
         description: String::new(),
         user_data: Map::new(),
         organization_id: Some(organization.id),

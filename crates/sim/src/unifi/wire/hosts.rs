@@ -104,7 +104,7 @@ fn reported_state(host: &Host, fleet: &Fleet) -> Value {
             "hostname": host.hostname,
             "state": state,
             "version": host.version,
-            "firmwareUpdate": { "latestAvailableVersion": null },
+            "firmwareUpdate": { "latestAvailableVersion": host.latest_available_version },
             "hardware": {
                 "name": host.hardware_name,
                 "shortname": host.hardware_shortname,
@@ -116,7 +116,7 @@ fn reported_state(host: &Host, fleet: &Fleet) -> Value {
                 "version": host.network_version,
                 "status": "ok",
                 "isRunning": host.connected,
-                "updateAvailable": null,
+                "updateAvailable": host.network_update_available,
             }],
             "ipAddrs": [host.ip_address],
             "timezone": host.timezone,
@@ -124,8 +124,12 @@ fn reported_state(host: &Host, fleet: &Fleet) -> Value {
     }
 }
 
-/// The MAC of the host's console device, or one derived from its hardware id.
+/// The console's MAC: the host's own, else that of its console device, else one derived
+/// from its hardware id.
 fn console_mac(host: &Host, fleet: &Fleet) -> String {
+    if !host.mac.is_empty() {
+        return host.mac.clone();
+    }
     fleet
         .unifi_devices
         .iter()
