@@ -1,5 +1,9 @@
-//! Notion's error object (`{object: "error", status, code, message, request_id}`) and the
-//! answers to injected faults. Codes and messages follow Notion's status-code reference.
+//! Notion's error object (`{object: "error", status, code, message, request_id}`), the
+//! validation messages the handlers share, and the answers to injected faults. Codes and
+//! messages follow Notion's status-code reference and `shared/api/NOTION.md` (sections 8, 10).
+//!
+//! Validation messages imitate the real validator: `body failed validation: <path> <rule>,
+//! instead was `<value>`.` with the path written `body.properties.Name.rich_text[0]...`.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -7,6 +11,7 @@ use http::{HeaderValue, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::faults::FaultKind;
+use crate::persist::PersistError;
 
 /// Header Notion puts on every response.
 pub const REQUEST_ID_HEADER: &str = "x-notion-request-id";
@@ -65,6 +70,147 @@ pub fn not_found(kind: &str, id: &str) -> Response {
              are shared with your integration."
         ),
     )
+}
+
+/// 400 `missing_version`, with the real message.
+pub fn missing_version() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "missing_version",
+        "Notion-Version header failed validation: Notion-Version header should be defined, \
+         instead was undefined.",
+    )
+}
+
+/// 400 `validation_error` for a `Notion-Version` the API does not know.
+// The wording follows the missing-version message; the live text for an unknown version
+// was not captured.
+pub fn unknown_version(version: &str) -> Response {
+    validation(format!(
+        "Notion-Version header failed validation: Notion-Version header should be a valid \
+         version, instead was `{}`.",
+        shown(&Value::String(version.to_owned()))
+    ))
+}
+
+/// 400 `invalid_json` for a body that does not parse.
+pub fn invalid_json() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "invalid_json",
+        "Error parsing JSON body.",
+    )
+}
+
+/// 400 `validation_error` for a refused `start_cursor` (expired or not one we issued).
+pub fn invalid_cursor(cursor: &str) -> Response {
+    validation(format!("The start_cursor provided is invalid: {cursor}"))
+}
+
+/// `body failed validation: <path> <rule>, instead was `<value>`.`
+pub fn body_message(path: &str, rule: &str, actual: &Value) -> String {
+    format!(
+        "body failed validation: {path} {rule}, instead was `{}`.",
+        shown(actual)
+    )
+}
+
+/// `<part> failed validation: <path> should be not present, instead was `<value>`.`
+pub fn not_present_message(part: &str, path: &str, actual: &Value) -> String {
+    format!(
+        "{part} failed validation: {path} should be not present, instead was `{}`.",
+        shown(actual)
+    )
+}
+
+/// `body failed validation: <path>.length should be ≤ `<limit>`, instead was `<actual>`.`
+pub fn too_long_message(path: &str, limit: usize, actual: usize) -> String {
+    format!("body failed validation: {path}.length should be ≤ `{limit}`, instead was `{actual}`.")
+}
+
+/// `body failed validation: <path> should be defined, instead was `undefined`.`
+pub fn undefined_message(path: &str) -> String {
+    format!("body failed validation: {path} should be defined, instead was `undefined`.")
+}
+
+/// A value as the validator quotes it: compact JSON, long values cut to 55 characters.
+pub fn shown(value: &Value) -> String {
+    const SHOWN: usize = 55;
+    let text = value.to_string();
+    if text.chars().count() <= SHOWN + 3 {
+        return text;
+    }
+    let cut: String = text.chars().take(SHOWN).collect();
+    format!("{cut}...")
+}
+
+/// An error answer on its way out of a handler; `?` turns state failures into one too.
+#[derive(Debug)]
+pub enum NotionError {
+    /// A Notion error object still to be rendered.
+    Api {
+        /// HTTP status.
+        status: StatusCode,
+        /// Notion's `code`.
+        code: &'static str,
+        /// Notion's `message`.
+        message: String,
+    },
+    /// A finished answer (a state failure, or an answer built elsewhere), boxed to keep
+    /// `Result`s small.
+    Ready(Box<Response>),
+}
+
+/// What the Notion handlers return.
+pub type Outcome<T> = Result<T, NotionError>;
+
+impl NotionError {
+    /// 400 `validation_error`.
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::Api {
+            status: StatusCode::BAD_REQUEST,
+            code: "validation_error",
+            message: message.into(),
+        }
+    }
+
+    /// 404 `object_not_found` for `kind` (`page`, `database`, `data_source`).
+    pub fn not_found(kind: &str, id: &str) -> Self {
+        Self::Ready(Box::new(not_found(kind, id)))
+    }
+
+    /// The message of a Notion error object (empty for finished answers).
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Api { message, .. } => message,
+            Self::Ready(_) => "",
+        }
+    }
+}
+
+impl From<Response> for NotionError {
+    fn from(response: Response) -> Self {
+        Self::Ready(Box::new(response))
+    }
+}
+
+impl From<PersistError> for NotionError {
+    fn from(err: PersistError) -> Self {
+        Self::Ready(Box::new(err.into_response()))
+    }
+}
+
+impl IntoResponse for NotionError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Api {
+                status,
+                code,
+                message,
+            } => error(status, code, message),
+            Self::Ready(response) => *response,
+        }
+    }
 }
 
 /// 400 `invalid_request_url`.

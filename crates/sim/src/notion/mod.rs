@@ -1,15 +1,50 @@
 //! The Notion API: databases, data sources, pages, queries and search, as in
-//! `shared/api/NOTION.md`.
+//! `shared/api/NOTION.md` (section 15 lists what must be reproduced).
+//!
+//! | route                                              | handler                          |
+//! |----------------------------------------------------|----------------------------------|
+//! | `GET /v1/users/me`                                 | [`handlers::me`]                 |
+//! | `POST /v1/databases`, `GET/PATCH .../{id}`         | [`handlers::databases`]          |
+//! | `POST /v1/databases/{id}/query` (2022-06-28)       | [`handlers::query`]              |
+//! | `GET/PATCH /v1/data_sources/{id}`                  | [`handlers::data_sources`]       |
+//! | `POST /v1/data_sources/{id}/query`                 | [`handlers::query`]              |
+//! | `POST /v1/pages`, `GET/PATCH /v1/pages/{id}`       | [`handlers::pages`]              |
+//! | `GET /v1/pages/{id}/properties/{property_id}`      | [`handlers::property_items`]     |
+//! | `POST /v1/search`                                  | [`handlers::search`]             |
+//!
+//! Every other path answers 400 `invalid_request_url`. Every answer carries
+//! `x-notion-request-id`. The shared gate (server.rs) applies latency, rate limits and most
+//! faults before a handler runs; the invalid-cursor fault is applied by the list handlers.
+//!
+//! Layout: [`request`] (version, token, URL parts), [`body`] (request validation),
+//! [`schema`] (properties), [`values`] (property values), [`store`] (the workspace),
+//! [`query`] (filters, sorts, cursors), [`render`] (response bodies), [`handlers`].
 
+pub mod body;
 pub mod errors;
+pub mod handlers;
+pub mod ids;
+pub mod query;
+pub mod render;
+pub mod request;
+pub mod schema;
+pub mod store;
+pub mod time;
+pub mod values;
+pub mod version;
 
 use std::sync::Arc;
 
 use axum::Router;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::{get, post};
+use http::HeaderValue;
+use serde::Serialize;
 
 use crate::Sim;
+
+pub use store::Workspace;
 
 /// One of the four databases that exist when the simulator starts.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -58,19 +93,52 @@ pub const DATABASES: [SeedDatabase; 4] = [
     },
 ];
 
-/// Every database, data source and page of the simulated workspace.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Workspace {}
-
-impl Workspace {
-    /// The workspace at start: the parent page and the four empty databases.
-    pub fn seeded(now: DateTime<Utc>) -> Self {
-        let _ = now;
-        Self {}
-    }
-}
-
 /// The Notion routes, below `/notion`.
 pub fn router() -> Router<Arc<Sim>> {
+    use handlers::{data_sources, databases, pages, property_items, query, search};
     Router::new()
+        .route("/v1/users/me", get(handlers::me))
+        .route("/v1/databases", post(databases::create))
+        .route(
+            "/v1/databases/{database_id}",
+            get(databases::retrieve).patch(databases::update),
+        )
+        .route(
+            "/v1/databases/{database_id}/query",
+            post(query::legacy_database),
+        )
+        .route(
+            "/v1/data_sources/{data_source_id}",
+            get(data_sources::retrieve).patch(data_sources::update),
+        )
+        .route(
+            "/v1/data_sources/{data_source_id}/query",
+            post(query::data_source),
+        )
+        .route("/v1/pages", post(pages::create))
+        .route(
+            "/v1/pages/{page_id}",
+            get(pages::retrieve).patch(pages::update),
+        )
+        .route(
+            "/v1/pages/{page_id}/properties/{property_id}",
+            get(property_items::retrieve),
+        )
+        .route("/v1/search", post(search::search))
+        .fallback(handlers::unknown_route)
+        .method_not_allowed_fallback(handlers::unknown_route)
+        .layer(middleware::map_response(with_request_id))
+}
+
+/// Gives an answer an `x-notion-request-id` when it has none (errors carry theirs already,
+/// matching the `request_id` of their body).
+async fn with_request_id(mut response: Response) -> Response {
+    if !response.headers().contains_key(errors::REQUEST_ID_HEADER)
+        && let Ok(value) = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+    {
+        response
+            .headers_mut()
+            .insert(errors::REQUEST_ID_HEADER, value);
+    }
+    response
 }
