@@ -408,3 +408,22 @@ fn a_broken_page_in_a_query_result_is_explained_inside_the_union() {
         "the partial-page branch is not shown: {message}"
     );
 }
+
+#[test]
+fn notion_dates_may_carry_a_time_but_must_be_dates() {
+    let mut page = page_with_properties();
+    let date = |start: &str| {
+        json!({ "id": "d1", "type": "date", "date": {
+        "start": start, "end": null, "time_zone": null
+    } })
+    };
+
+    page["properties"]["Checked"] = date("2026-12-03");
+    openapi::notion().assert_schema("pageObjectResponse", &page);
+    page["properties"]["Checked"] = date("2026-12-03T10:15:00.000+00:00");
+    openapi::notion().assert_schema("pageObjectResponse", &page);
+
+    page["properties"]["Checked"] = date("tomorrow");
+    let message = panic_message(|| openapi::notion().assert_schema("pageObjectResponse", &page));
+    assert!(message.contains("/properties/Checked/date"), "{message}");
+}

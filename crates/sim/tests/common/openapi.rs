@@ -454,6 +454,7 @@ mod relax {
         }
         notion_errors(document);
         notion_relation_has_more(document);
+        notion_date_times(document);
         all_of_sibling_properties(document);
     }
 
@@ -575,6 +576,26 @@ mod relax {
         let pointer = "/components/schemas/relationArrayBasedPropertyValueResponse/properties";
         if let Some(Value::Object(properties)) = document.pointer_mut(pointer) {
             properties.insert("has_more".into(), json!({ "type": "boolean" }));
+        }
+    }
+
+    /// Not in the README: a date value's `start` and `end` are typed `format: date`, yet they
+    /// hold a date-time whenever the value has a time (`2026-12-03T06:00:00.000Z`; see
+    /// `shared/api/NOTION.md` section 5.3 and Notion's property value reference). They accept
+    /// either format.
+    fn notion_date_times(document: &mut Value) {
+        let date_or_time = json!({
+            "type": "string",
+            "anyOf": [{ "format": "date" }, { "format": "date-time" }],
+        });
+        let fields = [
+            "/components/schemas/dateResponse/properties/start",
+            "/components/schemas/dateResponse/properties/end/oneOf/0",
+        ];
+        for pointer in fields {
+            if let Some(field) = document.pointer_mut(pointer) {
+                *field = date_or_time.clone();
+            }
         }
     }
 
