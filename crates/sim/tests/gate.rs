@@ -878,3 +878,112 @@ async fn unknown_paths_pass_the_gate_too() {
         "{stats}"
     );
 }
+
+/// A row of the seeded customer database with only its title.
+fn customer_row(name: &str) -> Value {
+    let customers = mock_apis::notion::DATABASES[0];
+    json!({
+        "parent": { "type": "data_source_id", "data_source_id": customers.data_source_id },
+        "properties": {
+            "Site Name": { "title": [{ "type": "text", "text": { "content": name } }] },
+        },
+    })
+}
+
+fn customer_query() -> String {
+    let customers = mock_apis::notion::DATABASES[0];
+    format!("/v1/data_sources/{}/query", customers.data_source_id)
+}
+
+#[tokio::test]
+async fn a_notion_lost_response_still_creates_the_page() {
+    let gate = Gate::start().await;
+    let spec = json!({ "api": "notion", "kind": "lost_response", "method": "POST",
+                       "path": "/v1/pages", "count": 1 });
+    gate.fault(spec).await;
+
+    let lost = gate
+        .call(
+            "notion",
+            Method::POST,
+            "/v1/pages",
+            Some(customer_row("Acme")),
+        )
+        .await;
+    assert_notion_error(&lost, 504, "gateway_timeout");
+
+    let query = gate
+        .call("notion", Method::POST, &customer_query(), Some(json!({})))
+        .await;
+    assert_eq!(query.status, 200, "{}", query.text);
+    let rows = query.json()["results"].as_array().map(Vec::len);
+    assert_eq!(
+        rows,
+        Some(1),
+        "the page exists although its answer was lost"
+    );
+    let retried = gate
+        .call(
+            "notion",
+            Method::POST,
+            "/v1/pages",
+            Some(customer_row("Acme")),
+        )
+        .await;
+    assert_eq!(retried.status, 200, "one answer only is lost");
+}
+
+#[tokio::test]
+async fn a_notion_invalid_cursor_refuses_the_next_page_only() {
+    let gate = Gate::start().await;
+    for name in ["A", "B", "C"] {
+        let created = gate
+            .call(
+                "notion",
+                Method::POST,
+                "/v1/pages",
+                Some(customer_row(name)),
+            )
+            .await;
+        assert_eq!(created.status, 200, "{}", created.text);
+    }
+    gate.fault(json!({ "api": "notion", "kind": "invalid_cursor", "count": 1 }))
+        .await;
+
+    let first = gate
+        .call(
+            "notion",
+            Method::POST,
+            &customer_query(),
+            Some(json!({ "page_size": 1 })),
+        )
+        .await;
+    assert_eq!(
+        first.status, 200,
+        "a first page has no cursor to refuse: {}",
+        first.text
+    );
+    let cursor = first.json()["next_cursor"].clone();
+    assert!(cursor.is_string(), "{}", first.text);
+    let next = json!({ "page_size": 1, "start_cursor": cursor });
+
+    let refused = gate
+        .call(
+            "notion",
+            Method::POST,
+            &customer_query(),
+            Some(next.clone()),
+        )
+        .await;
+    assert_notion_error(&refused, 400, "validation_error");
+    assert!(
+        refused.json()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("start_cursor")
+    );
+    let retried = gate
+        .call("notion", Method::POST, &customer_query(), Some(next))
+        .await;
+    assert_eq!(retried.status, 200, "{}", retried.text);
+}
