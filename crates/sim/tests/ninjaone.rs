@@ -7,11 +7,12 @@ mod common;
 
 use std::collections::HashSet;
 
-use mock_apis::RunningSim;
+use mock_apis::config::Settings;
 use mock_apis::fleet::{Device, Fleet};
+use mock_apis::{RunningSim, SimConfig};
 use serde_json::{Value, json};
 
-use common::{client, control_post, start_sim};
+use common::{client, control_post, start_sim, start_sim_with};
 
 const PREFIXES: [&str; 2] = ["/v2", "/api/v2"];
 
@@ -884,6 +885,23 @@ async fn activity_filters_select_rows() {
     let rows = body["activities"].as_array().expect("activities");
     assert!(!rows.is_empty() && rows.iter().all(|a| a["seriesUid"] == series.as_str()));
 
+    let config = fleet
+        .activities
+        .iter()
+        .find_map(|a| a.source_config_uid.clone());
+    let config = config.expect("a row with a policy condition or script");
+    let (_, body) = ninja
+        .get_query(
+            &token,
+            "/v2/activities",
+            &[("sourceConfigUid", &config), ("pageSize", "1000")],
+        )
+        .await;
+    assert_eq!(
+        ids_of(&body),
+        newest_first(&|a| a.source_config_uid.as_deref() == Some(config.as_str()))
+    );
+
     let organization = fleet.organizations[0].id;
     let df = format!("org = {organization}");
     let (_, body) = ninja
@@ -1030,4 +1048,28 @@ async fn simulated_time_brings_new_activities_and_alerts() {
                 .all(|a| a["id"].as_i64() > Some(newest(&before)))
     );
     running.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_token_works_on_every_process_sharing_the_state() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let config = || SimConfig {
+        settings: Settings::unlimited(),
+        state_dir: Some(dir.path().to_path_buf()),
+        ..SimConfig::ephemeral()
+    };
+    let first = start_sim_with(config()).await;
+    let second = start_sim_with(config()).await;
+    let token = Ninja::new(&first).token(&first, "monitoring").await;
+
+    let other = Ninja::new(&second);
+    let (status, body) = other.get(&token, "/v2/organizations").await;
+    assert_eq!(status, 200, "{body}");
+    let fault = json!({"api": "ninjaone", "kind": "expired_tokens"});
+    let (status, _) = control_post(&first, "/faults", fault).await;
+    assert_eq!(status, 200);
+    let (status, body) = other.get(&token, "/v2/organizations").await;
+    assert_not_authenticated(status, &body);
+    first.shutdown().await;
+    second.shutdown().await;
 }

@@ -99,6 +99,36 @@ pub fn pick_version(rng: &mut Rng, versions: &'static [&'static str]) -> &'stati
     versions[rng.below(versions.len() as u64 - 1) as usize]
 }
 
+/// The release after `version`: `7.1.26` → `7.1.27`. Used for firmware published while the
+/// simulator runs.
+pub fn next_release(version: &str) -> String {
+    match version.rsplit_once('.') {
+        Some((head, last)) => match last.parse::<u64>() {
+            Ok(patch) => format!("{head}.{}", patch + 1),
+            Err(_) => format!("{version}.1"),
+        },
+        None => format!("{version}.1"),
+    }
+}
+
+/// The MAC (upper-case hex, no separators) of device serial `serial`: a Ubiquiti prefix and
+/// a bijective scramble of the serial, so no two serials share a MAC.
+pub fn mac_of(seed: u64, serial: u64) -> String {
+    const PREFIXES: [&str; 4] = ["245A4C", "7483C2", "F4E2C6", "9C05D6"];
+    let low = ((serial / 4).wrapping_mul(0x2F_5B1D) ^ (seed & 0xFF_FFFF) ^ 0x5A_C3E1) & 0xFF_FFFF;
+    format!("{}{low:06X}", PREFIXES[(serial % 4) as usize])
+}
+
+/// `updateAvailable` when a newer release exists, else `upToDate`.
+pub fn firmware_status(update_available: &Option<String>) -> String {
+    if update_available.is_some() {
+        "updateAvailable"
+    } else {
+        "upToDate"
+    }
+    .to_string()
+}
+
 /// A NinjaOne node class with what its devices run on.
 #[derive(Debug, Clone, Copy)]
 pub struct NodeClass {
@@ -249,6 +279,21 @@ pub fn node_class(name: &str) -> Option<&'static NodeClass> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_release_bumps_the_last_number() {
+        assert_eq!(next_release("7.1.26"), "7.1.27");
+        assert_eq!(next_release("4.4.6"), "4.4.7");
+        assert_eq!(next_release("beta"), "beta.1");
+    }
+
+    #[test]
+    fn macs_are_unique_per_serial() {
+        let mut seen = std::collections::HashSet::new();
+        for serial in 0..200_000 {
+            assert!(seen.insert(mac_of(5, serial)), "serial {serial}");
+        }
+    }
 
     #[test]
     fn latest_is_the_last_version() {

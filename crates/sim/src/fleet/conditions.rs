@@ -227,6 +227,19 @@ pub const CONDITIONS: [Condition; 9] = [
     },
 ];
 
+/// The condition an alert was raised by (matched on source type and condition name).
+pub fn condition_of(alert: &Alert) -> &'static Condition {
+    CONDITIONS
+        .iter()
+        .find(|c| c.source_type == alert.source_type && c.condition_name == alert.condition_name)
+        .unwrap_or(&AGENT_OFFLINE)
+}
+
+/// Whether `alert` was raised by `condition`.
+pub fn raised_by(alert: &Alert, condition: &Condition) -> bool {
+    alert.source_type == condition.source_type && alert.condition_name == condition.condition_name
+}
+
 /// A condition that can fire on `device` (an agent device), drawn by frequency.
 pub fn pick_condition(rng: &mut Rng, device: &Device) -> &'static Condition {
     let windows = device.node_class.starts_with("WINDOWS");

@@ -13,7 +13,7 @@ pub struct Fleet {
     pub seed: u64,
     /// Simulated time at which the fleet was generated; history reaches back from here.
     pub generated_at: DateTime<Utc>,
-    /// Simulated time the fleet has been evolved to (see `tick`).
+    /// Simulated time the fleet has been evolved to (see [`Fleet::advance`]).
     pub evolved_to: DateTime<Utc>,
     /// UniFi hosts (consoles and self-hosted controllers), in listing order.
     pub hosts: Vec<Host>,
@@ -214,7 +214,9 @@ pub struct UnifiDevice {
     pub firmware_status: String,
     /// Newer firmware version, if any.
     pub update_available: Option<String>,
-    /// Whether this is the site's console or gateway.
+    /// Whether this is a UniFi OS console (the gateway of a cloud-gateway site, as the wire's
+    /// `isConsole`). Gateways adopted by self-hosted servers are not consoles: use `kind` to
+    /// find a site's gateway.
     pub is_console: bool,
     /// Last boot.
     pub startup_time: DateTime<Utc>,
@@ -371,5 +373,29 @@ impl Fleet {
     /// The host with this id.
     pub fn host(&self, id: &str) -> Option<&Host> {
         self.hosts.iter().find(|h| h.id == id)
+    }
+
+    /// The UniFi devices `/v1/devices` lists: those of hosts the key's account owns. Devices of
+    /// other hosts exist (their sites' counts include them) but the API does not show them.
+    pub fn listed_unifi_devices(&self) -> impl Iterator<Item = &UnifiDevice> {
+        let hidden: std::collections::HashSet<&str> = self
+            .hosts
+            .iter()
+            .filter(|h| !h.owner)
+            .map(|h| h.id.as_str())
+            .collect();
+        self.unifi_devices
+            .iter()
+            .filter(move |d| !hidden.contains(d.host_id.as_str()))
+    }
+
+    /// The UniFi devices of one site.
+    pub fn unifi_devices_of<'a>(
+        &'a self,
+        site_id: &'a str,
+    ) -> impl Iterator<Item = &'a UnifiDevice> {
+        self.unifi_devices
+            .iter()
+            .filter(move |d| d.site_id == site_id)
     }
 }

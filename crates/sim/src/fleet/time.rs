@@ -38,6 +38,11 @@ pub fn daily_offset(key: &str, from_hour: i64, hours: i64) -> i64 {
     from_hour * 3600 + (stable_hash(key) % (hours.max(1) * 3600) as u64) as i64
 }
 
+/// When a console takes its daily cloud backup: between 06:00 and 10:00 UTC (night in the US).
+pub fn backup_offset(host_id: &str) -> i64 {
+    daily_offset(host_id, 6, 4)
+}
+
 /// FNV-1a of `text`: stable across runs, builds and platforms.
 pub fn stable_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {

@@ -1,17 +1,19 @@
-//! `GET /v2/activities` and `GET /v2/device/{id}/activities`: the activity log, newest first,
-//! as `{lastActivityId, activities}`.
+//! `GET /v2/activities` and `GET /v2/device/{id}/activities`: the activity log,
+//! newest first, as `{lastActivityId, activities}`.
 //!
-//! Paging is by id: `olderThan=<id>` returns activities with smaller ids, `newerThan=<id>`
-//! larger ones (the specification swaps their descriptions; the names are right). Either way
-//! the page holds the newest matching activities, at most `pageSize` (clamped to 10–1000,
-//! default 200), so walking forward with `newerThan` skips rows, as clients are warned.
-//! `lastActivityId` is the newest id of the whole account, whatever the filters.
+//! Paging is by id: `olderThan=<id>` returns activities with smaller ids,
+//! `newerThan=<id>` larger ones (the specification swaps their descriptions;
+//! the names are right). Either way the page holds the newest matching
+//! activities, at most `pageSize` (clamped to 10–1000, default 200), so walking
+//! forward with `newerThan` skips rows, as clients are warned. `lastActivityId`
+//! is the newest id of the whole account, whatever the filters.
 //!
-//! Filters of the account log: `class` (`SYSTEM`, `DEVICE`, `USER`, `ALL`), `before` /
-//! `after` (epoch seconds, dates rather than cursors), `type` (activity type), `status`
-//! (status codes, comma-separated), `seriesUid`, `sourceConfigUid`, `df`. The per-device log
-//! names the type filter `activityType`, types its id bounds as int32 and has no class, date
-//! or device filter. `user`, `lang` and `tz` are accepted and change nothing.
+//! Filters of the account log: `class` (`SYSTEM`, `DEVICE`, `USER`, `ALL`),
+//! `before` / `after` (epoch seconds, dates rather than cursors), `type`
+//! (activity type), `status` (status codes, comma-separated), `seriesUid`,
+//! `sourceConfigUid`, `df`. The per-device log names the type filter
+//! `activityType`, types its id bounds as int32 and has no class, date or
+//! device filter. `user`, `lang` and `tz` are accepted and change nothing.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -159,8 +161,12 @@ fn select(fleet: &Fleet, selection: &Selection) -> ActivityPage {
         Some(_) => fleet.devices.iter().map(|d| (d.id, d)).collect(),
         None => HashMap::new(),
     };
-    let activities = fleet
-        .activities
+    // The log is in ascending id order, so the id bounds cut it without a scan.
+    let log = &fleet.activities;
+    let end = selection
+        .older_than
+        .map_or(log.len(), |id| log.partition_point(|a| a.id < id));
+    let activities = log[..end]
         .iter()
         .rev()
         .filter(|a| selection.matches(a, &devices))

@@ -1,6 +1,7 @@
-//! `GET /v2/alerts` and `GET /v2/device/{id}/alerts`: every active alert as one bare array,
-//! unpaged, each with its device's base fields. Filters: `sourceType` and `df` (on the alert's
-//! device). `lang` and `tz` are accepted and change nothing.
+//! `GET /v2/alerts` and `GET /v2/device/{id}/alerts`: every active alert as one
+//! bare array, unpaged, each with its device's base fields. Filters:
+//! `sourceType` and `df` (on the alert's device). `lang` and `tz` are accepted
+//! and change nothing.
 
 use std::collections::HashMap;
 use std::sync::Arc;

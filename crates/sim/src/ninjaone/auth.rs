@@ -1,10 +1,11 @@
 //! The bearer check of every `/v2` call.
 //!
-//! In order: no `Authorization` → 400 `missing_header`; not `Bearer <token>` → 400
-//! `invalid_header`; a token this simulator did not sign, that expired (simulated time), that
-//! predates an "expired tokens" drill or a credential rotation → 401 `not_authenticated`; a
-//! token without the `monitoring` scope → 401 `insufficient_privileges`. A revoked credential
-//! is a standing fault that the shared gate answers before this check runs.
+//! In order: no `Authorization` → 400 `missing_header`; not `Bearer <token>` →
+//! 400 `invalid_header`; a token this simulator did not sign, that expired
+//! (simulated time), that predates an "expired tokens" drill or a credential
+//! rotation → 401 `not_authenticated`; a token without the `monitoring` scope →
+//! 401 `insufficient_privileges`. A revoked credential is a standing fault that
+//! the shared gate answers before this check runs.
 
 use std::sync::Arc;
 
@@ -17,8 +18,8 @@ use super::errors;
 use super::token::{self, Refusal, Validity};
 use crate::{Api, Sim};
 
-/// Proof that a request carried a valid token with the `monitoring` scope; take it as a
-/// handler's first argument.
+/// Proof that a request carried a valid token with the `monitoring` scope; take
+/// it as a handler's first argument.
 #[derive(Debug, Clone, Copy)]
 pub struct Bearer;
 

@@ -1,19 +1,21 @@
 //! Named cursors of the query reports (`/v2/queries/*`).
 //!
-//! The first request of a report opens a cursor over the matching rows; the client then sends
-//! the cursor's name again for each next page until a page comes back empty. A cursor expires
-//! [`CURSOR_LIFETIME`] of simulated time after it was opened.
+//! The first request of a report opens a cursor over the matching rows; the
+//! client then sends the cursor's name again for each next page until a page
+//! comes back empty. A cursor expires [`CURSOR_LIFETIME`] of simulated time
+//! after it was opened.
 //!
-//! Limitation: cursors live in the memory of the process that opened them, so a client must
-//! keep talking to the same simulator process while it walks one (tokens, unlike cursors,
-//! work across processes).
+//! Limitation: cursors live in the memory of the process that opened them, so a
+//! client must keep talking to the same simulator process while it walks one
+//! (tokens, unlike cursors, work across processes).
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 
-/// How long a cursor can be used after it was opened. NinjaOne does not document its value.
+/// How long a cursor can be used after it was opened. NinjaOne does not
+/// document its value.
 pub const CURSOR_LIFETIME: Duration = Duration::minutes(5);
 
 /// One page read through a cursor.
@@ -66,8 +68,8 @@ pub fn open(rows: Vec<i64>, page_size: usize, now: DateTime<Utc>) -> CursorPage 
     })
 }
 
-/// Reads the next page of the cursor `name` (`page_size` overrides the size it was opened
-/// with); `None` when there is no such cursor or it expired.
+/// Reads the next page of the cursor `name` (`page_size` overrides the size it
+/// was opened with); `None` when there is no such cursor or it expired.
 pub fn next(name: &str, page_size: Option<usize>, now: DateTime<Utc>) -> Option<CursorPage> {
     let mut cursors = cursors();
     cursors.retain(|_, cursor| cursor.expires > now);

@@ -1,10 +1,11 @@
 //! `GET /v2/devices`, `/v2/devices-detailed`, `/v2/device/{id}` and
 //! `/v2/organization/{id}/devices`.
 //!
-//! The lists are bare arrays in ascending id order, paged with `pageSize` and `after` (the
-//! last id of the previous page) and filtered with `df`; pending devices show only when `df`
-//! asks for a `status`. Unknown parameters are ignored, so `org=12` lists every
-//! organization's devices, as it does on the real service.
+//! The lists are bare arrays in ascending id order, paged with `pageSize` and
+//! `after` (the last id of the previous page) and filtered with `df`; pending
+//! devices show only when `df` asks for a `status`. Unknown parameters are
+//! ignored, so `org=12` lists every organization's devices, as it does on the
+//! real service.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -51,7 +52,8 @@ pub async fn list_detailed(
     Ok(Json(devices).into_response())
 }
 
-/// One device with details, whatever its approval status; an unknown id answers 404.
+/// One device with details, whatever its approval status; an unknown id answers
+/// 404.
 pub async fn get(
     _: Bearer,
     State(sim): State<Arc<Sim>>,
@@ -70,8 +72,8 @@ pub async fn get(
     Ok(Json(device).into_response())
 }
 
-/// Lists the approved devices of one organization (base fields); an unknown organization
-/// answers 404.
+/// Lists the approved devices of one organization (base fields); an unknown
+/// organization answers 404.
 pub async fn of_organization(
     _: Bearer,
     State(sim): State<Arc<Sim>>,
@@ -105,7 +107,8 @@ pub fn filtered<'a>(
         .filter(|d| filter.matches(d, wire::role_id(&d.node_class)))
 }
 
-/// The public address of each organization: that of the gateway of its UniFi site.
+/// The public address of each organization: that of the gateway of its UniFi
+/// site.
 fn public_ips(fleet: &Fleet) -> HashMap<i64, &str> {
     let hosts: HashMap<&str, &str> = fleet
         .hosts

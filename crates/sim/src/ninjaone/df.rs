@@ -1,13 +1,15 @@
-//! The device filter (`df`) of NinjaOne's device, alert, activity and report endpoints.
+//! The device filter (`df`) of NinjaOne's device, alert, activity and report
+//! endpoints.
 //!
-//! Syntax, from NinjaOne's "Device Filter Syntax" document and working clients: conditions
-//! joined by ` AND ` (there is no `OR`); a condition is a bare `online` / `offline`, or
-//! `<key> <op> <value>` where `<op>` is `=`, `eq`, `!=`, `neq` (one value) or `in`, `notin`
-//! (a parenthesised, comma-separated list). Spacing around `=` is free: `org=12`,
-//! `org = 12` and `org eq 12` are the same. Keys understood: `org`, `loc`, `role`, `id`,
-//! `class`, `status`. Other keys (`created`, `group`, `tagId`, ...) are ignored, the way the
-//! service ignores what it does not know. Devices whose approval status is not `APPROVED` match
-//! only when the filter names a `status`.
+//! Syntax, from NinjaOne's "Device Filter Syntax" document and working clients:
+//! conditions joined by ` AND ` (there is no `OR`); a condition is a bare
+//! `online` / `offline`, or `<key> <op> <value>` where `<op>` is `=`, `eq`,
+//! `!=`, `neq` (one value) or `in`, `notin` (a parenthesised, comma-separated
+//! list). Spacing around `=` is free: `org=12`, `org = 12` and `org eq 12` are
+//! the same. Keys understood: `org`, `loc`, `role`, `id`, `class`, `status`.
+//! Other keys (`created`, `group`, `tagId`, ...) are ignored, the way the
+//! service ignores what it does not know. Devices whose approval status is not
+//! `APPROVED` match only when the filter names a `status`.
 
 use std::fmt;
 
@@ -91,7 +93,8 @@ impl DeviceFilter {
         Ok(Self { conditions })
     }
 
-    /// The filter of an optional `df` parameter (absent or blank: approved devices only).
+    /// The filter of an optional `df` parameter (absent or blank: approved
+    /// devices only).
     pub fn optional(text: Option<&str>) -> Result<Self, FilterError> {
         match text {
             Some(text) if !text.trim().is_empty() => Self::parse(text),

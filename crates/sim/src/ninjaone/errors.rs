@@ -1,5 +1,5 @@
-//! NinjaOne's three error families (auth layer, application layer with `incidentId`, HTML) and
-//! the answers to injected faults.
+//! NinjaOne's three error families (auth layer, application layer with
+//! `incidentId`, HTML) and the answers to injected faults.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -37,7 +37,8 @@ pub fn missing_header() -> Response {
     )
 }
 
-/// 400 `invalid_header`: an `Authorization` header that is not `Bearer <token>`.
+/// 400 `invalid_header`: an `Authorization` header that is not `Bearer
+/// <token>`.
 pub fn invalid_header() -> Response {
     auth_error(
         StatusCode::BAD_REQUEST,
@@ -47,8 +48,9 @@ pub fn invalid_header() -> Response {
     )
 }
 
-/// 401 `insufficient_privileges`: a valid token without the `monitoring` scope. Only the error
-/// name and status are known from real responses; description and code are invented.
+/// 401 `insufficient_privileges`: a valid token without the `monitoring` scope.
+/// Only the error name and status are known from real responses; description
+/// and code are invented.
 pub fn insufficient_privileges() -> Response {
     auth_error(
         StatusCode::UNAUTHORIZED,
@@ -69,15 +71,15 @@ pub fn oauth_error(status: StatusCode, error: &str) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// 404 from the token endpoint for a client id that does not exist on this instance (also
-/// what a wrong region gives).
+/// 404 from the token endpoint for a client id that does not exist on this
+/// instance (also what a wrong region gives).
 pub fn client_app_not_exist() -> Response {
     let body = json!({ "resultCode": "Client app not exist", "incidentId": incident_id() });
     (StatusCode::NOT_FOUND, Json(body)).into_response()
 }
 
-/// An application-layer error a handler answers with, before it is rendered (with a fresh
-/// incident id).
+/// An application-layer error a handler answers with, before it is rendered
+/// (with a fresh incident id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppError {
     status: StatusCode,
@@ -91,8 +93,9 @@ impl IntoResponse for AppError {
     }
 }
 
-/// 404 as the API framework answers an unknown path, an unknown id, or a path or query
-/// parameter that does not convert to its declared type (JAX-RS turns those into 404s).
+/// 404 as the API framework answers an unknown path, an unknown id, or a path
+/// or query parameter that does not convert to its declared type (JAX-RS turns
+/// those into 404s).
 pub fn not_found() -> AppError {
     AppError {
         status: StatusCode::NOT_FOUND,
@@ -101,9 +104,9 @@ pub fn not_found() -> AppError {
     }
 }
 
-/// 400 for a parameter the service reads but cannot use (a malformed `df`, a non-numeric
-/// date, an expired cursor). The wording is the simulator's own; real texts are not
-/// documented.
+/// 400 for a parameter the service reads but cannot use (a malformed `df`, a
+/// non-numeric date, an expired cursor). The wording is the simulator's own;
+/// real texts are not documented.
 pub fn bad_request(message: impl Into<String>) -> AppError {
     AppError {
         status: StatusCode::BAD_REQUEST,
@@ -112,7 +115,8 @@ pub fn bad_request(message: impl Into<String>) -> AppError {
     }
 }
 
-/// An incident id in NinjaOne's form: `WEB_MGMT_SERVICE-<hex>-<epoch>-<8 letters>`.
+/// An incident id in NinjaOne's form: `WEB_MGMT_SERVICE-<hex>-<epoch>-<8
+/// letters>`.
 pub fn incident_id() -> String {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let letters: String = id

@@ -1,21 +1,24 @@
-//! The NinjaOne API, as in `shared/api/NINJAONE.md`: the OAuth token endpoint and the `/v2`
-//! read endpoints the sync uses, answered from the simulated fleet.
+//! The NinjaOne API, as in `shared/api/NINJAONE.md`: the OAuth token endpoint
+//! and the `/v2` read endpoints the sync uses, answered from the simulated
+//! fleet.
 //!
-//! | route                                            | module              |
-//! |--------------------------------------------------|---------------------|
-//! | `POST /ws/oauth/token`                           | [`oauth`]           |
-//! | `organizations`, `organizations-detailed`, `organization/{id}`, `locations` | [`organizations`] |
-//! | `devices`, `devices-detailed`, `device/{id}`, `organization/{id}/devices` | [`devices`] |
-//! | `alerts`, `device/{id}/alerts`                   | [`alerts`]          |
-//! | `activities`, `device/{id}/activities`           | [`activities`]      |
-//! | `queries/device-health`                          | [`reports`]         |
+//! - `POST /ws/oauth/token`: `oauth`;
+//! - `organizations`, `organizations-detailed`, `organization/{id}`,
+//!   `locations`: `organizations`;
+//! - `devices`, `devices-detailed`, `device/{id}`,
+//!   `organization/{id}/devices`: `devices`;
+//! - `alerts`, `device/{id}/alerts`: `alerts`;
+//! - `activities`, `device/{id}/activities`: `activities`;
+//! - `queries/device-health`: `reports`.
 //!
-//! Every `/v2` route also answers under `/api/v2`. Calls need a bearer token from the token
-//! endpoint ([`auth`], [`token`]); `df` is parsed by [`df`]. Anything else, including plural
-//! paths with an id such as `/v2/organizations/12`, answers the framework's 404. Rate limits
-//! and injected faults (outage, 5xx, 429, the HTML throttling page, a revoked secret) are
-//! applied before the handlers by the shared gate (`crate::server`); the "expired tokens"
-//! drill is checked with each token. Every answer carries an `x-nj-request-id` header.
+//! Every `/v2` route also answers under `/api/v2`. Calls need a bearer token
+//! from the token endpoint (`auth`, [`token`]); `df` is parsed by [`df`].
+//! Anything else, including plural paths with an id such as
+//! `/v2/organizations/12`, answers the framework's 404. Rate limits and
+//! injected faults (outage, 5xx, 429, the HTML throttling page, a revoked
+//! secret) are applied before the handlers by the shared gate
+//! (`crate::server`); the "expired tokens" drill is checked with each token.
+//! Every answer carries an `x-nj-request-id` header.
 
 mod activities;
 mod alerts;

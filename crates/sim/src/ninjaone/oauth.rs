@@ -1,18 +1,19 @@
 //! `POST /ws/oauth/token`: the OAuth 2 client-credentials grant.
 //!
-//! The client authenticates with `client_id` and `client_secret` in the form body, or with
-//! HTTP Basic. Answers, in the order they are checked:
+//! The client authenticates with `client_id` and `client_secret` in the form
+//! body, or with HTTP Basic. Answers, in the order they are checked:
 //!
-//! - a client id this instance does not know → 404 `{"resultCode": "Client app not exist"}`
-//!   (what a wrong region gives too);
-//! - a wrong secret → 400 `{"error": "invalid_client"}` (401 when Basic was used). The
-//!   simulator's rotation replaces both id and secret; NinjaOne keeps the id when a secret is
-//!   regenerated, so an id of an earlier rotation counts as that app with a stale secret;
-//! - a `grant_type` other than `client_credentials` → 400 `unsupported_grant_type` (missing:
-//!   `invalid_request`); a scope outside `monitoring management control` → 400
-//!   `invalid_scope`;
-//! - otherwise `{access_token, token_type: "Bearer", expires_in, scope}`, without a refresh
-//!   token. No `scope` grants every scope of the app.
+//! - a client id this instance does not know → 404 `{"resultCode": "Client app
+//!   not exist"}` (what a wrong region gives too);
+//! - a wrong secret → 400 `{"error": "invalid_client"}` (401 when Basic was
+//!   used). The simulator's rotation replaces both id and secret; NinjaOne
+//!   keeps the id when a secret is regenerated, so an id of an earlier rotation
+//!   counts as that app with a stale secret;
+//! - a `grant_type` other than `client_credentials` → 400
+//!   `unsupported_grant_type` (missing: `invalid_request`); a scope outside
+//!   `monitoring management control` → 400 `invalid_scope`;
+//! - otherwise `{access_token, token_type: "Bearer", expires_in, scope}`,
+//!   without a refresh token. No `scope` grants every scope of the app.
 
 use std::sync::Arc;
 
@@ -68,30 +69,26 @@ pub async fn token(
         return Err(refusal(check, client.basic).into());
     }
 
-    match field("grant_type") {
-        Some("client_credentials") => {}
-        Some(_) => {
-            return Err(
-                errors::oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type").into(),
-            );
-        }
-        None => return Err(errors::oauth_error(StatusCode::BAD_REQUEST, "invalid_request").into()),
-    }
-    let scope = granted_scope(field("scope"))
-        .ok_or_else(|| errors::oauth_error(StatusCode::BAD_REQUEST, "invalid_scope"))?;
+    let scope = granted_scope(field("grant_type"), field("scope"))
+        .map_err(|error| errors::oauth_error(StatusCode::BAD_REQUEST, error))?;
 
     let lifetime = sim.settings()?.ninjaone_token_lifetime_secs;
-    let issued = sim.now()?.timestamp_millis();
     let lifetime_ms = i64::try_from(lifetime.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let issued = sim.now()?.timestamp_millis();
     let claims = Claims {
         issued_ms: issued,
         expires_ms: issued.saturating_add(lifetime_ms),
-        scope: scope.clone(),
+        scope,
         rotation: credentials.rotations[Api::Ninjaone as usize],
         nonce: uuid::Uuid::new_v4().simple().to_string(),
     };
+    Ok(answer(token::issue(seed, &claims), lifetime, claims.scope))
+}
+
+/// The token response, marked as not to be cached.
+fn answer(access_token: String, lifetime: u64, scope: String) -> Response {
     let answer = TokenAnswer {
-        access_token: token::issue(seed, &claims),
+        access_token,
         token_type: "Bearer",
         expires_in: lifetime,
         scope,
@@ -100,7 +97,7 @@ pub async fn token(
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    Ok(response)
+    response
 }
 
 /// Form fields win over HTTP Basic when both are present.
@@ -191,14 +188,25 @@ fn earlier_client_ids(current: &Credentials, seed: u64) -> impl Iterator<Item = 
     })
 }
 
-/// The scopes to grant for a requested `scope`, or `None` when it names one the app lacks.
-fn granted_scope(requested: Option<&str>) -> Option<String> {
+/// The scopes to grant for a client-credentials request, or the OAuth error code
+/// that refuses it: the grant type must be `client_credentials` and every scope
+/// asked for must be one of the app's. No scope grants all of them.
+fn granted_scope(
+    grant_type: Option<&str>,
+    requested: Option<&str>,
+) -> Result<String, &'static str> {
+    match grant_type {
+        Some("client_credentials") => {}
+        Some(_) => return Err("unsupported_grant_type"),
+        None => return Err("invalid_request"),
+    }
     let requested: Vec<&str> = requested.unwrap_or_default().split_whitespace().collect();
     if requested.is_empty() {
-        return Some(APP_SCOPES.join(" "));
+        return Ok(APP_SCOPES.join(" "));
     }
-    requested
-        .iter()
-        .all(|scope| APP_SCOPES.contains(scope))
-        .then(|| requested.join(" "))
+    if requested.iter().all(|scope| APP_SCOPES.contains(scope)) {
+        Ok(requested.join(" "))
+    } else {
+        Err("invalid_scope")
+    }
 }

@@ -1,7 +1,9 @@
-//! `GET /v2/organizations`, `/v2/organizations-detailed`, `/v2/organization/{id}` and
-//! `/v2/locations`: bare arrays in ascending id order, paged with `pageSize` and `after`.
+//! `GET /v2/organizations`, `/v2/organizations-detailed`,
+//! `/v2/organization/{id}` and `/v2/locations`: bare arrays in ascending id
+//! order, paged with `pageSize` and `after`.
 //!
-//! The `of` filter of the organization lists has an undocumented syntax and is ignored.
+//! The `of` filter of the organization lists has an undocumented syntax and is
+//! ignored.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

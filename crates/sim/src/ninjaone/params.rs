@@ -1,6 +1,7 @@
-//! Query and path parameters of `/v2` calls, converted the way NinjaOne's framework (JAX-RS)
-//! converts them: a value that does not parse as its declared integer type makes the whole
-//! request a 404, and parameters nobody declared are silently ignored.
+//! Query and path parameters of `/v2` calls, converted the way NinjaOne's
+//! framework (JAX-RS) converts them: a value that does not parse as its
+//! declared integer type makes the whole request a 404, and parameters nobody
+//! declared are silently ignored.
 
 use std::convert::Infallible;
 
@@ -65,8 +66,9 @@ pub fn int32(text: &str) -> Result<i64, AppError> {
         .map_err(|_| errors::not_found())
 }
 
-/// `pageSize` and `after` of the entity lists: ascending ids after `after`, at most
-/// `pageSize` of them. No `pageSize` (or one below 1) returns the rest in one page.
+/// `pageSize` and `after` of the entity lists: ascending ids after `after`, at
+/// most `pageSize` of them. No `pageSize` (or one below 1) returns the rest in
+/// one page.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EntityPage {
     size: Option<usize>,

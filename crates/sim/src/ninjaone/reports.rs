@@ -1,10 +1,11 @@
-//! `GET /v2/queries/device-health`: the per-device health report, read through a named
-//! cursor (see [`super::cursors`]).
+//! `GET /v2/queries/device-health`: the per-device health report, read through
+//! a named cursor (see [`super::cursors`]).
 //!
-//! Parameters: `df` (device filter), `health` (`UNHEALTHY`, `HEALTHY`, `UNKNOWN`,
-//! `NEEDS_ATTENTION`), `cursor` (a name from an earlier answer) and `pageSize` (default
-//! 1000). Answer: `{cursor: {name, offset, count, expires}, results: [...]}`; a page with no
-//! results ends the walk. An unknown or expired cursor answers 400.
+//! Parameters: `df` (device filter), `health` (`UNHEALTHY`, `HEALTHY`,
+//! `UNKNOWN`, `NEEDS_ATTENTION`), `cursor` (a name from an earlier answer) and
+//! `pageSize` (default 1000). Answer: `{cursor: {name, offset, count, expires},
+//! results: [...]}`; a page with no results ends the walk. An unknown or
+//! expired cursor answers 400.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use serde::Serialize;
 use super::auth::Bearer;
 use super::cursors::{self, CursorPage};
 use super::devices::filtered;
+use super::df::DeviceFilter;
 use super::params::Params;
 use super::{errors, wire};
 use crate::Sim;
@@ -62,19 +64,10 @@ pub async fn device_health(
         Some(name) => cursors::next(name, page_size, now)
             .ok_or_else(|| errors::bad_request("Cursor not found or expired"))?,
         None => {
-            let rows = sim.fleet.read(|fleet| {
-                let alerts = alerts_by_device(fleet);
-                filtered(fleet, &filter)
-                    .filter(|d| {
-                        health.as_deref().is_none_or(|wanted| {
-                            let alerts = alerts.get(&d.id).into_iter().flatten().copied();
-                            wire::health_status(d, alerts) == wanted
-                        })
-                    })
-                    .map(|d| d.id)
-                    .collect::<Vec<_>>()
-            })?;
-            cursors::open(rows, page_size.unwrap_or(DEFAULT_PAGE_SIZE), now)
+            let devices = sim
+                .fleet
+                .read(|fleet| matching(fleet, &filter, health.as_deref()))?;
+            cursors::open(devices, page_size.unwrap_or(DEFAULT_PAGE_SIZE), now)
         }
     };
     let results = sim.fleet.read(|fleet| rows(fleet, &page))?;
@@ -90,6 +83,21 @@ pub async fn device_health(
     Ok(Json(answer).into_response())
 }
 
+/// The ids of the devices the report covers: those passing `filter` whose
+/// health is `health`, when one is asked for.
+fn matching(fleet: &Fleet, filter: &DeviceFilter, health: Option<&str>) -> Vec<i64> {
+    let alerts = alerts_by_device(fleet);
+    filtered(fleet, filter)
+        .filter(|d| {
+            health.is_none_or(|wanted| {
+                let alerts = alerts.get(&d.id).into_iter().flatten().copied();
+                wire::health_status(d, alerts) == wanted
+            })
+        })
+        .map(|d| d.id)
+        .collect()
+}
+
 fn alerts_by_device(fleet: &Fleet) -> HashMap<i64, Vec<&Alert>> {
     let mut by_device: HashMap<i64, Vec<&Alert>> = HashMap::new();
     for alert in &fleet.alerts {
@@ -98,8 +106,8 @@ fn alerts_by_device(fleet: &Fleet) -> HashMap<i64, Vec<&Alert>> {
     by_device
 }
 
-/// The rows of a page, from the fleet as it is now; devices removed since the cursor was
-/// opened are skipped.
+/// The rows of a page, from the fleet as it is now; devices removed since the
+/// cursor was opened are skipped.
 fn rows(fleet: &Fleet, page: &CursorPage) -> Vec<wire::HealthRow> {
     let alerts = alerts_by_device(fleet);
     let devices: HashMap<i64, _> = fleet.devices.iter().map(|d| (d.id, d)).collect();

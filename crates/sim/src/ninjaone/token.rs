@@ -1,11 +1,12 @@
-//! NinjaOne access tokens: self-validating, so that every process sharing a state directory
-//! accepts the tokens any of them issued, with nothing stored.
+//! NinjaOne access tokens: self-validating, so that every process sharing a
+//! state directory accepts the tokens any of them issued, with nothing stored.
 //!
-//! A token looks like the JWTs NinjaOne hands out (`header.claims.signature`, base64url) and
-//! is signed with HMAC-SHA-256 under a key derived from the fleet seed. Clients must treat it
-//! as opaque. The claims say when it was issued and expires (simulated time, milliseconds),
-//! its scopes, and which NinjaOne credential rotation it was issued under; [`Claims::refusal`]
-//! turns those into the service's answers.
+//! A token looks like the JWTs NinjaOne hands out (`header.claims.signature`,
+//! base64url) and is signed with HMAC-SHA-256 under a key derived from the
+//! fleet seed. Clients must treat it as opaque. The claims say when it was
+//! issued and expires (simulated time, milliseconds), its scopes, and which
+//! NinjaOne credential rotation it was issued under; [`Claims::refusal`] turns
+//! those into the service's answers.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -37,7 +38,8 @@ pub struct Claims {
 /// Why a well-signed token is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// Past its expiry, issued before an "expired tokens" drill, or under an older credential.
+    /// Past its expiry, issued before an "expired tokens" drill, or under an
+    /// older credential.
     NotAuthenticated,
     /// Valid, but without the `monitoring` scope every read endpoint needs.
     InsufficientPrivileges,

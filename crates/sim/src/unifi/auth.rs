@@ -1,7 +1,9 @@
-//! The Site Manager's key check: every operation needs `X-API-Key` with the account's key.
+//! The Site Manager's key check: every operation needs `X-API-Key` with the
+//! account's key.
 //!
-//! The service knows no other scheme, so `Authorization: Bearer <key>` is refused like a
-//! missing key. Header names are case-insensitive (`X-API-KEY` works too).
+//! The service knows no other scheme, so `Authorization: Bearer <key>` is
+//! refused like a missing key. Header names are case-insensitive (`X-API-KEY`
+//! works too).
 
 use std::sync::Arc;
 
@@ -12,8 +14,8 @@ use http::request::Parts;
 use super::errors;
 use crate::Sim;
 
-/// Proof that a request carried the current UniFi API key; take it as a handler's first
-/// argument.
+/// Proof that a request carried the current UniFi API key; take it as a
+/// handler's first argument.
 #[derive(Debug, Clone, Copy)]
 pub struct ApiKey;
 

@@ -1,11 +1,13 @@
 //! `GET /v1/devices`: devices grouped by host, paginated by host group.
 //!
-//! Only hosts the key's account owns are listed (the service's documented rule), so a site of
-//! a non-owned console shows in `/v1/sites` with its counts but has no devices here. Filters:
-//! `hostIds[]` (also accepted as `hostIds`), repeated; unknown ids are ignored.
+//! Only hosts the key's account owns are listed (the service's documented
+//! rule), so a site of a non-owned console shows in `/v1/sites` with its counts
+//! but has no devices here. Filters: `hostIds[]` (also accepted as `hostIds`),
+//! repeated; unknown ids are ignored.
 //!
-//! Limitation: `time` ("last processed timestamp of devices") is validated as RFC 3339 but
-//! does not filter, because the service does not document what it filters.
+//! Limitation: `time` ("last processed timestamp of devices") is validated as
+//! RFC 3339 but does not filter, because the service does not document what it
+//! filters.
 
 use std::sync::Arc;
 
@@ -20,8 +22,8 @@ use super::{envelope, wire};
 use crate::Sim;
 use crate::fleet::Host;
 
-/// Lists the device groups of owned hosts; `pageSize` counts groups, the token is the next
-/// group's host id.
+/// Lists the device groups of owned hosts; `pageSize` counts groups, the token
+/// is the next group's host id.
 pub async fn list(_: ApiKey, State(sim): State<Arc<Sim>>, params: Params) -> Result<Response> {
     optional_timestamp(&params, "time")?;
     let page = PageRequest::from_params(&params)?;

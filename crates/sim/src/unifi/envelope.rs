@@ -1,5 +1,5 @@
-//! The success envelope every operation answers with: `{data, httpStatusCode, traceId}`, plus
-//! `nextToken` on the three paginated lists.
+//! The success envelope every operation answers with: `{data, httpStatusCode,
+//! traceId}`, plus `nextToken` on the three paginated lists.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};

@@ -1,5 +1,6 @@
-//! Site Manager error bodies (`{code, httpStatusCode, message, traceId}`) and the answers to
-//! injected faults, with the per-operation 500 messages the service uses.
+//! Site Manager error bodies (`{code, httpStatusCode, message, traceId}`) and
+//! the answers to injected faults, with the per-operation 500 messages the
+//! service uses.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
@@ -24,7 +25,8 @@ pub fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Resp
     (status, Json(body)).into_response()
 }
 
-/// An error an operation answers with, before it is rendered (with a fresh trace id).
+/// An error an operation answers with, before it is rendered (with a fresh
+/// trace id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     status: StatusCode,
@@ -59,7 +61,8 @@ pub fn parameter_invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "parameter_invalid", message)
 }
 
-/// 404 for a host id the account cannot see (the hosts operation's own code and message).
+/// 404 for a host id the account cannot see (the hosts operation's own code and
+/// message).
 pub fn host_not_found(id: &str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -78,7 +81,8 @@ pub fn route_not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "NOT_FOUND", "route not found")
 }
 
-/// 502 `bad_gateway`, also the answer to an ISP-metrics query that reaches no site.
+/// 502 `bad_gateway`, also the answer to an ISP-metrics query that reaches no
+/// site.
 pub fn bad_gateway() -> ApiError {
     ApiError::new(StatusCode::BAD_GATEWAY, "bad_gateway", "bad gateway")
 }

@@ -1,10 +1,11 @@
-//! ISP metrics: `GET /v1/isp-metrics/{type}` for every site and
-//! `POST /v1/isp-metrics/{type}/query` for chosen sites.
+//! ISP metrics: `GET /v1/isp-metrics/{type}` for every site and `POST
+//! /v1/isp-metrics/{type}/query` for chosen sites.
 //!
-//! `type` is `5m` (kept 24 hours) or `1h` (kept 30 days). A window is given either by
-//! `beginTimestamp` and/or `endTimestamp` (RFC 3339) or by `duration` (`24h` for `5m`; `7d`
-//! or `30d` for `1h`), never both. Only complete periods inside the window and the retention
-//! are returned, each starting on an interval boundary; their figures come from
+//! `type` is `5m` (kept 24 hours) or `1h` (kept 30 days). A window is given
+//! either by `beginTimestamp` and/or `endTimestamp` (RFC 3339) or by `duration`
+//! (`24h` for `5m`; `7d` or `30d` for `1h`), never both. Only complete periods
+//! inside the window and the retention are returned, each starting on an
+//! interval boundary; their figures come from
 //! [`crate::fleet::metrics::period`], so history costs nothing to keep.
 
 use std::collections::{HashMap, HashSet};
@@ -80,8 +81,9 @@ struct Wanted {
     window: Window,
 }
 
-/// The metrics of the sites in the body. Sites the account cannot reach, and repeats, are
-/// left out with `status: "partialSuccess"`; when none is reachable the answer is 502.
+/// The metrics of the sites in the body. Sites the account cannot reach, and
+/// repeats, are left out with `status: "partialSuccess"`; when none is
+/// reachable the answer is 502.
 pub async fn query(
     _: ApiKey,
     State(sim): State<Arc<Sim>>,
@@ -121,8 +123,8 @@ pub async fn query(
     Ok(envelope::data(answer))
 }
 
-/// The entries of a query body; `None` for a `null` entry. Missing ids or malformed
-/// timestamps refuse the whole query with 400.
+/// The entries of a query body; `None` for a `null` entry. Missing ids or
+/// malformed timestamps refuse the whole query with 400.
 fn wanted_sites(
     body: &[u8],
     interval: Interval,
@@ -218,8 +220,8 @@ struct Window {
 }
 
 impl Window {
-    /// The window of explicit bounds; a missing end is now, a missing begin is the default
-    /// span before the end.
+    /// The window of explicit bounds; a missing end is now, a missing begin is
+    /// the default span before the end.
     fn between(
         interval: Interval,
         begin: Option<DateTime<Utc>>,
@@ -231,7 +233,8 @@ impl Window {
         Self { begin, end }
     }
 
-    /// Starts of the complete periods inside the window and the retention, oldest first.
+    /// Starts of the complete periods inside the window and the retention,
+    /// oldest first.
     fn period_starts(&self, interval: Interval, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
         let step = step(interval);
         let from = align_up(self.begin.max(now - retention(interval)), step);

@@ -1,18 +1,19 @@
-//! The UniFi Site Manager API, as in `shared/api/UNIFI_SITE_MANAGER.md`: the nine read
-//! operations under both `/v1` and `/ea`, answered from the simulated fleet.
+//! The UniFi Site Manager API, as in `shared/api/UNIFI_SITE_MANAGER.md`: the
+//! nine read operations under both `/v1` and `/ea`, answered from the simulated
+//! fleet.
 //!
-//! | operation                               | module     |
-//! |-----------------------------------------|------------|
-//! | `GET /v1/hosts`, `GET /v1/hosts/{id}`    | [`hosts`]  |
-//! | `GET /v1/sites`                          | [`sites`]  |
-//! | `GET /v1/devices`                        | [`devices`]|
-//! | `GET /v1/isp-metrics/{type}` and `POST …/query` | [`metrics`] |
-//! | `GET /v1/sd-wan-configs[/{id}[/status]]` | [`sdwan`]  |
+//! - `GET /v1/hosts`, `GET /v1/hosts/{id}`: `hosts`;
+//! - `GET /v1/sites`: `sites`;
+//! - `GET /v1/devices`: `devices`;
+//! - `GET /v1/isp-metrics/{type}`, `POST /v1/isp-metrics/{type}/query`:
+//!   `metrics`;
+//! - `GET /v1/sd-wan-configs`, `…/{id}`, `…/{id}/status`: `sdwan`.
 //!
-//! Every operation needs `X-API-Key` ([`auth`]) and answers in the `{data, httpStatusCode,
-//! traceId}` envelope ([`envelope`]); the three lists page with `pageSize` and `nextToken`
-//! ([`paging`]). Errors use the service's bodies ([`errors`]). Rate limits and injected faults
-//! are applied before the handlers, by the shared gate (`crate::server`).
+//! Every operation needs `X-API-Key` (`auth`) and answers in the `{data,
+//! httpStatusCode, traceId}` envelope (`envelope`); the three lists page with
+//! `pageSize` and `nextToken` (`paging`). Errors use the service's bodies
+//! ([`errors`]). Rate limits and injected faults are applied before the
+//! handlers, by the shared gate (`crate::server`).
 
 mod auth;
 mod devices;

@@ -1,18 +1,20 @@
-//! Pagination of the three lists (hosts, sites, devices): `pageSize` arrives as a string and
-//! `nextToken` is opaque.
+//! Pagination of the three lists (hosts, sites, devices): `pageSize` arrives as
+//! a string and `nextToken` is opaque.
 //!
-//! A token names the first item of the next page rather than an offset, so a page boundary
-//! stays put when the fleet changes between two requests. Host and device pages use the next
-//! host's id as token (the host-id-like form seen from the real service, which contains `:`
-//! and must be URL-encoded); site pages use a UUID derived from the next site's id (the other
-//! form seen). The last page carries `"nextToken": ""`.
+//! A token names the first item of the next page rather than an offset, so a
+//! page boundary stays put when the fleet changes between two requests. Host
+//! and device pages use the next host's id as token (the host-id-like form seen
+//! from the real service, which contains `:` and must be URL-encoded); site
+//! pages use a UUID derived from the next site's id (the other form seen). The
+//! last page carries `"nextToken": ""`.
 
 use sha2::{Digest, Sha256};
 
 use super::errors::{self, ApiError};
 use super::params::Params;
 
-/// Items per page when the request names no `pageSize`. The service documents no default.
+/// Items per page when the request names no `pageSize`. The service documents
+/// no default.
 pub const DEFAULT_PAGE_SIZE: usize = 100;
 
 /// The page a request asks for.
@@ -23,8 +25,9 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// Reads `pageSize` and `nextToken`; a non-numeric or non-positive size is refused with
-    /// 400 `parameter_invalid`. An empty `nextToken` means the first page.
+    /// Reads `pageSize` and `nextToken`; a non-numeric or non-positive size is
+    /// refused with 400 `parameter_invalid`. An empty `nextToken` means the
+    /// first page.
     pub fn from_params(params: &Params) -> Result<Self, ApiError> {
         let size = match params.get("pageSize") {
             None => DEFAULT_PAGE_SIZE,
@@ -44,8 +47,9 @@ impl PageRequest {
         Ok(Self { size, token })
     }
 
-    /// The requested page of `items` and the token of the page after it (`""` when none);
-    /// `token_of` gives the token that leads to an item. An unknown token is refused with 400.
+    /// The requested page of `items` and the token of the page after it (`""`
+    /// when none); `token_of` gives the token that leads to an item. An unknown
+    /// token is refused with 400.
     pub fn slice<'a, T>(
         &self,
         items: &'a [T],
@@ -64,7 +68,8 @@ impl PageRequest {
     }
 }
 
-/// A UUID-shaped token derived from an item id, for lists whose ids should not show.
+/// A UUID-shaped token derived from an item id, for lists whose ids should not
+/// show.
 pub fn uuid_token(kind: &str, id: &str) -> String {
     let digest = Sha256::new()
         .chain_update(kind.as_bytes())

@@ -1,4 +1,5 @@
-//! The query string of a Site Manager request and the checks its values go through.
+//! The query string of a Site Manager request and the checks its values go
+//! through.
 
 use std::convert::Infallible;
 
@@ -47,8 +48,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 }
 
 /// Parses an RFC 3339 date-time with a zone, as the service requires of `time`,
-/// `beginTimestamp` and `endTimestamp`; refuses anything else with the service's message
-/// (`invalid time format: 2024-04-24`).
+/// `beginTimestamp` and `endTimestamp`; refuses anything else with the
+/// service's message (`invalid time format: 2024-04-24`).
 pub fn timestamp(name: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {
     DateTime::parse_from_rfc3339(value)
         .map(|t| t.with_timezone(&Utc))

@@ -13,7 +13,8 @@ use super::params::Params;
 use super::{envelope, wire};
 use crate::Sim;
 
-/// Lists sites in fleet order; the page token is a UUID derived from the next site's id.
+/// Lists sites in fleet order; the page token is a UUID derived from the next
+/// site's id.
 pub async fn list(_: ApiKey, State(sim): State<Arc<Sim>>, params: Params) -> Result<Response> {
     let page = PageRequest::from_params(&params)?;
     let answer = sim.fleet.read(|fleet| {

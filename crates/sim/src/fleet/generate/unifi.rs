@@ -9,8 +9,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Quirk;
 use crate::fleet::catalog::{self, UnifiModel};
+use crate::fleet::catalog::{firmware_status, mac_of};
 use crate::fleet::names::{Customer, ISPS};
-use crate::fleet::time::{daily_offset, last_daily, rfc3339};
+use crate::fleet::time::{backup_offset, last_daily, rfc3339};
 use crate::fleet::{
     Counts, Host, HostKind, Organization, Site, UnifiDevice, UnifiDeviceKind, metrics,
 };
@@ -304,11 +305,6 @@ fn backup_time(
     Some(rfc3339(last_daily(now, backup_offset(id)), rng.chance(0.2)))
 }
 
-/// When a console takes its daily cloud backup: between 06:00 and 10:00 UTC (night in the US).
-pub fn backup_offset(host_id: &str) -> i64 {
-    daily_offset(host_id, 6, 4)
-}
-
 /// A public-looking IPv4 address (first octets of ranges US access networks use).
 fn public_ip(rng: &mut Rng) -> String {
     let first = *rng.pick(&[
@@ -320,14 +316,6 @@ fn public_ip(rng: &mut Rng) -> String {
         rng.below(256),
         rng.range(1, 254)
     )
-}
-
-/// The MAC (upper-case hex, no separators) of device serial `serial`: a Ubiquiti prefix and
-/// a bijective scramble of the serial, so no two serials share a MAC.
-pub fn mac_of(seed: u64, serial: u64) -> String {
-    const PREFIXES: [&str; 4] = ["245A4C", "7483C2", "F4E2C6", "9C05D6"];
-    let low = ((serial / 4).wrapping_mul(0x2F_5B1D) ^ (seed & 0xFF_FFFF) ^ 0x5A_C3E1) & 0xFF_FFFF;
-    format!("{}{low:06X}", PREFIXES[(serial % 4) as usize])
 }
 
 /// `aa:bb:cc:dd:ee:ff` form of an upper-case MAC.
@@ -455,16 +443,6 @@ fn device(
     }
 }
 
-/// `updateAvailable` when a newer release exists, else `upToDate`.
-pub fn firmware_status(update_available: &Option<String>) -> String {
-    if update_available.is_some() {
-        "updateAvailable"
-    } else {
-        "upToDate"
-    }
-    .to_string()
-}
-
 fn site(
     seed: u64,
     spot: &SiteSpot<'_>,
@@ -562,11 +540,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn macs_are_unique_per_serial() {
-        let mut seen = std::collections::HashSet::new();
-        for serial in 0..200_000 {
-            assert!(seen.insert(mac_of(5, serial)), "serial {serial}");
-        }
+    fn colon_macs_are_lower_case() {
         assert_eq!(colon_mac("245A4C0A0B0C"), "24:5a:4c:0a:0b:0c");
     }
 

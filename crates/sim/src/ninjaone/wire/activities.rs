@@ -35,9 +35,9 @@ pub struct ActivityWire {
     data: Value,
 }
 
-/// Renders `activity`. The technician of `SYSTEM`/`USER` rows goes to `userId` and to
-/// `data.message.params`, where clients find the name and e-mail (and `clientId`, the
-/// organization the change is about).
+/// Renders `activity`. The technician of `SYSTEM`/`USER` rows goes to `userId`
+/// and to `data.message.params`, where clients find the name and e-mail (and
+/// `clientId`, the organization the change is about).
 pub fn activity(activity: &Activity) -> ActivityWire {
     let data = match &activity.user {
         Some((id, name, email)) => {
@@ -79,7 +79,8 @@ pub fn activity(activity: &Activity) -> ActivityWire {
     }
 }
 
-/// `PATCH_MANAGEMENT` → `Patch Management`: the description NinjaOne puts in `type`.
+/// `PATCH_MANAGEMENT` → `Patch Management`: the description NinjaOne puts in
+/// `type`.
 fn title_case(code: &str) -> String {
     code.split('_')
         .filter(|word| !word.is_empty())

@@ -22,7 +22,8 @@ pub struct AlertWire {
     data: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     device: Option<DeviceWire>,
-    /// Missing on some alerts; clients then read the `TRIGGERED` activity of the series.
+    /// Missing on some alerts; clients then read the `TRIGGERED` activity of
+    /// the series.
     #[serde(skip_serializing_if = "Option::is_none")]
     priority: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

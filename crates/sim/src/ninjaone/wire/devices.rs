@@ -1,12 +1,13 @@
-//! Devices: the base shape of the lists and the detailed shape of `devices-detailed` and
-//! `device/{id}`.
+//! Devices: the base shape of the lists and the detailed shape of
+//! `devices-detailed` and `device/{id}`.
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::fleet::Device;
 
-/// The base fields of a device (`/v2/devices`, `organization/{id}/devices`, alert `device`).
+/// The base fields of a device (`/v2/devices`, `organization/{id}/devices`,
+/// alert `device`).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceWire {
@@ -92,7 +93,8 @@ pub fn device(device: &Device) -> DeviceWire {
     }
 }
 
-/// The detailed shape of `device`; `public_ip` is the address of its site's gateway.
+/// The detailed shape of `device`; `public_ip` is the address of its site's
+/// gateway.
 pub fn device_detailed(device: &Device, public_ip: &str) -> DetailedDevice {
     DetailedDevice {
         base: self::device(device),

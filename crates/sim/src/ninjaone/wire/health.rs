@@ -53,8 +53,9 @@ pub fn health_status<'a>(device: &Device, alerts: impl Iterator<Item = &'a Alert
     status
 }
 
-/// The row of `device` with its active `alerts`. Patch, threat and vulnerability counts are
-/// stable per device and seed; the fleet model does not track them.
+/// The row of `device` with its active `alerts`. Patch, threat and
+/// vulnerability counts are stable per device and seed; the fleet model does
+/// not track them.
 pub fn health_row(seed: u64, device: &Device, alerts: &[&Alert]) -> HealthRow {
     let mut rng = Rng::derive(seed, "device-health", device.id.unsigned_abs());
     let pending_os = rng.below(9);

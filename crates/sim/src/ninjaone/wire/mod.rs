@@ -1,8 +1,10 @@
-//! Wire shapes of NinjaOne's `/v2` answers, rendered from the fleet's domain records.
+//! Wire shapes of NinjaOne's `/v2` answers, rendered from the fleet's domain
+//! records.
 //!
-//! Times are epoch seconds as JSON floats. Fields the model leaves out are rendered the way
-//! real responses lack them (`os` missing, `system: null`, alert `priority` absent); objects
-//! the model does not hold (`userData`, `settings`, policies) get plain, stable values.
+//! Times are epoch seconds as JSON floats. Fields the model leaves out are
+//! rendered the way real responses lack them (`os` missing, `system: null`,
+//! alert `priority` absent); objects the model does not hold (`userData`,
+//! `settings`, policies) get plain, stable values.
 
 mod activities;
 mod alerts;

@@ -26,8 +26,8 @@ pub struct DetailedOrganization {
     settings: Value,
 }
 
-/// A location as `/v2/locations` lists it (and, without `organizationId`, inside a detailed
-/// organization).
+/// A location as `/v2/locations` lists it (and, without `organizationId`,
+/// inside a detailed organization).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocationWire {
@@ -51,7 +51,8 @@ pub fn organization(organization: &Organization) -> OrganizationWire {
     }
 }
 
-/// The detailed shape: `roles` are the role ids of its devices (one policy each).
+/// The detailed shape: `roles` are the role ids of its devices (one policy
+/// each).
 pub fn organization_detailed(organization: &Organization, roles: &[i64]) -> DetailedOrganization {
     let mut location = location(organization);
     location.organization_id = None;

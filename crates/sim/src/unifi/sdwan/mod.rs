@@ -1,6 +1,6 @@
-//! `GET /v1/sd-wan-configs`, `GET /v1/sd-wan-configs/{id}` and
-//! `GET /v1/sd-wan-configs/{id}/status`, answered from configurations derived from the fleet
-//! (see [`plan`]).
+//! `GET /v1/sd-wan-configs`, `GET /v1/sd-wan-configs/{id}` and `GET
+//! /v1/sd-wan-configs/{id}/status`, answered from configurations derived from
+//! the fleet (see [`plan`]).
 
 pub mod plan;
 

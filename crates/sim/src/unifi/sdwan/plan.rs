@@ -1,10 +1,12 @@
-//! The SD-WAN configurations of the fleet, derived from its sites rather than stored.
+//! The SD-WAN configurations of the fleet, derived from its sites rather than
+//! stored.
 //!
-//! Hub-and-spoke VPNs only exist between gateways the account owns, so the configurations are
-//! laid over the sites of owned single-site consoles, in listing order: "Branch VPN" (one hub,
-//! up to four spokes) whenever there are two such sites, and "Regional Failover" (two hubs,
-//! up to three spokes) from eight on. The same fleet always gives the same configurations and
-//! ids; the status follows the consoles' connection state.
+//! Hub-and-spoke VPNs only exist between gateways the account owns, so the
+//! configurations are laid over the sites of owned single-site consoles, in
+//! listing order: "Branch VPN" (one hub, up to four spokes) whenever there are
+//! two such sites, and "Regional Failover" (two hubs, up to three spokes) from
+//! eight on. The same fleet always gives the same configurations and ids; the
+//! status follows the consoles' connection state.
 
 use std::collections::HashMap;
 

@@ -51,7 +51,8 @@ fn kind_name(kind: HostKind) -> &'static str {
     }
 }
 
-/// The account's relation to the host; `null` on self-hosted servers (official example).
+/// The account's relation to the host; `null` on self-hosted servers (official
+/// example).
 fn user_data(host: &Host) -> Value {
     match (host.kind, host.owner) {
         (HostKind::NetworkServer, _) => Value::Null,
@@ -124,8 +125,8 @@ fn reported_state(host: &Host, fleet: &Fleet) -> Value {
     }
 }
 
-/// The console's MAC: the host's own, else that of its console device, else one derived
-/// from its hardware id.
+/// The console's MAC: the host's own, else that of its console device, else one
+/// derived from its hardware id.
 fn console_mac(host: &Host, fleet: &Fleet) -> String {
     if !host.mac.is_empty() {
         return host.mac.clone();

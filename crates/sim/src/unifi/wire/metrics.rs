@@ -30,7 +30,8 @@ struct PeriodData {
     wan: WanWire,
 }
 
-/// WAN figures. The specification types every figure as an integer, so they are rounded.
+/// WAN figures. The specification types every figure as an integer, so they are
+/// rounded.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct WanWire {
@@ -47,8 +48,9 @@ struct WanWire {
     isp_asn: String,
 }
 
-/// The series of `site` over the period starts `times`; `version` is the Network application
-/// version that reported them (real responses show it, the documentation example `"1"`).
+/// The series of `site` over the period starts `times`; `version` is the
+/// Network application version that reported them (real responses show it, the
+/// documentation example `"1"`).
 pub fn metric_series(
     seed: u64,
     site: &Site,

@@ -1,10 +1,12 @@
-//! Wire shapes of the Site Manager API, rendered from the fleet's domain records.
+//! Wire shapes of the Site Manager API, rendered from the fleet's domain
+//! records.
 //!
-//! The records carry the service's quirks as data (an absent or `""` date, a `null`
-//! `reportedState`, missing `counts`); rendering maps them one to one and adds only what the
-//! model does not hold and no client relies on (`uidb`, `userData`, firmware-update blocks).
-//! Sub-objects whose shape varies in the real service (`reportedState`, `userData`, `meta`,
-//! `statistics` parts) are built as JSON values; the records themselves are typed.
+//! The records carry the service's quirks as data (an absent or `""` date, a
+//! `null` `reportedState`, missing `counts`); rendering maps them one to one
+//! and adds only what the model does not hold and no client relies on (`uidb`,
+//! `userData`, firmware-update blocks). Sub-objects whose shape varies in the
+//! real service (`reportedState`, `userData`, `meta`, `statistics` parts) are
+//! built as JSON values; the records themselves are typed.
 
 mod devices;
 mod hosts;
@@ -22,12 +24,14 @@ pub use metrics::{MetricSeries, metric_series};
 pub use sdwan::{config as sdwan_config, status as sdwan_status, summary as sdwan_summary};
 pub use sites::site;
 
-/// RFC 3339 in whole seconds, as devices and sites show times (`2024-06-19T13:41:43Z`).
+/// RFC 3339 in whole seconds, as devices and sites show times
+/// (`2024-06-19T13:41:43Z`).
 fn seconds(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// RFC 3339 with milliseconds, as hosts show connection changes (`…T02:52:54.193Z`).
+/// RFC 3339 with milliseconds, as hosts show connection changes
+/// (`…T02:52:54.193Z`).
 fn millis(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
 }

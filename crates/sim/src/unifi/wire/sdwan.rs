@@ -1,4 +1,5 @@
-//! SD-WAN configurations: list entries, full configurations and deployment status.
+//! SD-WAN configurations: list entries, full configurations and deployment
+//! status.
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 use serde_json::{Value, json};
@@ -30,8 +31,8 @@ pub fn config(config: &Config<'_>) -> Value {
             })
         })
         .collect();
-    // The official example has `hubsPriority: null`, but the specification types it as a
-    // non-nullable array; the array form is what validates.
+    // The official example has `hubsPriority: null`, but the specification
+    // types it as a non-nullable array; the array form is what validates.
     let spokes: Vec<Value> = config
         .spokes
         .iter()
@@ -73,8 +74,9 @@ fn settings(config: &Config<'_>) -> Value {
     })
 }
 
-/// The deployment status of `config` at simulated time `now`; `generated_at` is when the
-/// fleet was generated (the configuration was last applied three days before).
+/// The deployment status of `config` at simulated time `now`; `generated_at` is
+/// when the fleet was generated (the configuration was last applied three days
+/// before).
 pub fn status(
     config: &Config<'_>,
     seed: u64,
@@ -111,7 +113,8 @@ pub fn status(
             value
         })
         .collect();
-    // The official example's top-level `id` is "": kept, clients must not rely on it.
+    // The official example's top-level `id` is "": kept, clients must not rely
+    // on it.
     json!({
         "id": "",
         "fingerprint": fingerprint(config),
@@ -125,8 +128,8 @@ pub fn status(
     })
 }
 
-/// What hubs and spokes share. `applyStatus` is the documented lower-case `ok`; the official
-/// example shows `OK`.
+/// What hubs and spokes share. `applyStatus` is the documented lower-case `ok`;
+/// the official example shows `OK`.
 fn member_status(member: &Member<'_>, seed: u64, now: DateTime<Utc>) -> Value {
     json!({
         "id": member.id(),
@@ -134,8 +137,9 @@ fn member_status(member: &Member<'_>, seed: u64, now: DateTime<Utc>) -> Value {
         "siteId": member.site.site_id,
         "name": member.host.name,
         "primaryWanStatus": primary_wan(member, seed, now),
-        // An unused secondary WAN. The example has `internetIssues: null`, which the
-        // specification's non-nullable array type refuses; an empty array validates.
+        // An unused secondary WAN. The example has `internetIssues: null`,
+        // which the specification's non-nullable array type refuses; an empty
+        // array validates.
         "secondaryWanStatus": { "ip": "", "latency": null, "internetIssues": [], "wanId": "" },
         "errors": [],
         "warnings": [],
@@ -178,7 +182,8 @@ fn network_id(hub: &Member<'_>) -> String {
     derived_hex(&["sdwan-network", &hub.site.site_id], 24)
 }
 
-/// Identifies what the configuration is made of: changes when a member or route changes.
+/// Identifies what the configuration is made of: changes when a member or route
+/// changes.
 fn fingerprint(config: &Config<'_>) -> String {
     let mut parts = vec![config.id.clone(), config.variant.to_owned()];
     parts.extend(config.hubs.iter().map(Member::id));

@@ -20,8 +20,9 @@ pub struct SiteWire {
     is_owner: bool,
 }
 
-/// Renders `site`; `host` is the host that runs it (for the gateway's hardware id and the WAN
-/// address) and `seed` the fleet seed (latency figures of internet issues).
+/// Renders `site`; `host` is the host that runs it (for the gateway's hardware
+/// id and the WAN address) and `seed` the fleet seed (latency figures of
+/// internet issues).
 pub fn site(site: &Site, host: Option<&Host>, seed: u64) -> SiteWire {
     SiteWire {
         site_id: site.site_id.clone(),
@@ -107,8 +108,9 @@ fn gateway(site: &Site, host: Option<&Host>) -> Value {
     })
 }
 
-/// Issues as 5-minute bucket numbers; every other one also carries the latency flags seen on
-/// real consoles, with figures from the site's ISP metrics for that bucket.
+/// Issues as 5-minute bucket numbers; every other one also carries the latency
+/// flags seen on real consoles, with figures from the site's ISP metrics for
+/// that bucket.
 fn internet_issues(site: &Site, seed: u64) -> Value {
     let issues = site.internet_issues.iter().map(|&index| {
         if index % 2 != 0 {
