@@ -325,3 +325,48 @@ async fn error_answers_have_the_documented_families() {
         (400, &Value::from("unsupported_grant_type"))
     );
 }
+
+#[tokio::test]
+async fn the_fleet_still_matches_after_two_simulated_days() {
+    let ninja = Ninja::start().await;
+    let (status, _) = common::control_post(
+        &ninja.running,
+        "/settings",
+        serde_json::json!({ "ninjaone_token_lifetime_secs": 864_000 }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = ninja
+        .token_request("client_credentials", &[("scope", "monitoring")])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let ninja = Ninja {
+        token: body["access_token"].as_str().expect("token").to_owned(),
+        ..ninja
+    };
+    let (status, ticked) = common::control_post(
+        &ninja.running,
+        "/tick",
+        serde_json::json!({ "duration": "2d" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{ticked}");
+
+    assert!(!ninja.all_pages("devices-detailed", 1000).await.is_empty());
+    ninja.checked("/v2/alerts", "/v2/alerts").await;
+    let activities = ninja
+        .checked("/v2/activities?pageSize=1000", "/v2/activities")
+        .await;
+    assert!(
+        !activities["activities"]
+            .as_array()
+            .expect("activities")
+            .is_empty()
+    );
+    ninja
+        .checked(
+            "/v2/queries/device-health?pageSize=1000",
+            "/v2/queries/device-health",
+        )
+        .await;
+}

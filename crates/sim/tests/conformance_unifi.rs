@@ -352,3 +352,30 @@ async fn error_answers_match_the_document() {
     unifi.assert_response("POST", "/v1/isp-metrics/{type}/query", 400, &body);
     assert_envelope(&body, 400);
 }
+
+#[tokio::test]
+async fn the_fleet_still_matches_after_two_simulated_days() {
+    let api = SiteManager::start().await;
+    let (status, ticked) =
+        common::control_post(&api.running, "/tick", json!({ "duration": "2d" })).await;
+    assert_eq!(status, 200, "{ticked}");
+
+    assert!(!api.all_pages("/v1", "hosts", 100).await.is_empty());
+    assert!(!api.all_pages("/v1", "sites", 100).await.is_empty());
+    assert!(!api.all_pages("/v1", "devices", 100).await.is_empty());
+    api.checked_get(
+        "/v1/isp-metrics/1h?duration=7d",
+        "/v1/isp-metrics/{type}",
+        200,
+    )
+    .await;
+    let list = api
+        .checked_get("/v1/sd-wan-configs", "/v1/sd-wan-configs", 200)
+        .await;
+    for config in list["data"].as_array().expect("data") {
+        let id = config["id"].as_str().expect("id");
+        let template = "/v1/sd-wan-configs/{id}/status";
+        api.checked_get(&format!("/v1/sd-wan-configs/{id}/status"), template, 200)
+            .await;
+    }
+}
