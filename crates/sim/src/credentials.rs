@@ -80,7 +80,11 @@ impl Credentials {
             Api::Notion => self.notion_token = format!("ntn_sim{}", rng.hex(43)),
             Api::Unifi => self.unifi_api_key = format!("sim-{}", rng.hex(32)),
             Api::Ninjaone => {
-                self.ninjaone_client_id = format!("sim-{}", rng.hex(27));
+                // Regenerating the secret in NinjaOne keeps the client app and its id.
+                let client_id = format!("sim-{}", rng.hex(27));
+                if round == 0 {
+                    self.ninjaone_client_id = client_id;
+                }
                 self.ninjaone_client_secret = rng.hex(48);
             }
             Api::Vault => {}
