@@ -119,12 +119,13 @@ const CHANGES: [Change; 14] = [
         "Script '{s}' updated",
         5,
     ),
+    // `USER` is an activity class, not an `activityType`: the spec's enum has no `USER`, and
+    // user rows keep the `SYSTEM` type.
     Change {
         class: "USER",
-        activity_type: "USER",
         ..change(
-            "TECHNICIAN_UPDATED",
-            "Technician Updated",
+            "TECHNICIAN_PERMISSIONS_CHANGED",
+            "Technician Permissions Changed",
             Subject::Technician,
             "Technician '{s}' permissions updated",
             2,
@@ -132,7 +133,6 @@ const CHANGES: [Change; 14] = [
     },
     Change {
         class: "USER",
-        activity_type: "USER",
         ..change(
             "USER_LOGGED_IN",
             "User Logged In",

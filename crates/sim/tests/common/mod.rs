@@ -6,6 +6,8 @@
     reason = "each test binary uses a different part of the support code"
 )]
 
+pub mod openapi;
+
 use mock_apis::config::Settings;
 use mock_apis::{RunningSim, SimConfig};
 use serde_json::Value;
