@@ -90,7 +90,7 @@ async fn run() {
     );
 
     let lookup = |i: u64| json!({ "filter": { "property": "Sync Key", "rich_text": { "equals": key(i as usize % PAGES) } } });
-    let rate = phase(&target, move |i| lookup(i), 1).await;
+    let rate = phase(&target, lookup, 1).await;
     println!("key lookups:      {rate:>8.0} queries/s ({IN_FLIGHT} in flight)");
     let rate = phase(&target, |_| json!({ "page_size": 100 }), 100).await;
     println!("100-row pages:    {rate:>8.0} queries/s ({IN_FLIGHT} in flight)");
