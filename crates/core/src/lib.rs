@@ -1,7 +1,16 @@
 //! `oberaconnect`: the library behind every OberaConnect binary. It keeps an MSP's four Notion
 //! dashboards (customer status, daily health, config changes, alerts) true to UniFi Site
 //! Manager and NinjaOne.
+//!
+//! | module        | owns                                                                 |
+//! |---------------|----------------------------------------------------------------------|
+//! | [`config`]    | `config.json`: schema, validation, defaults, environment overrides   |
+//! | [`secrets`]   | the secret chain (Key Vault, environment, `.env`) and redaction      |
+
+//! | [`dr_test`]   | DR test mode: the simulator in place of the real services            |
 
 #![warn(missing_docs)]
 
+pub mod config;
 pub mod dr_test;
+pub mod secrets;

@@ -1,0 +1,1 @@
+//! `config.json`: the schema, its validation and defaults (placeholder until the loader lands).
