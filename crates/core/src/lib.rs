@@ -6,10 +6,12 @@
 //! |---------------|----------------------------------------------------------------------|
 //! | [`config`]    | `config.json`: schema, validation, defaults, environment overrides   |
 //! | [`secrets`]   | the secret chain (Key Vault, environment, `.env`) and redaction      |
+//! | [`http`]      | the shared HTTP client: retries, rate limiter, request logging       |
 //! | [`dr_test`]   | DR test mode: the simulator in place of the real services            |
 
 #![warn(missing_docs)]
 
 pub mod config;
 pub mod dr_test;
+pub mod http;
 pub mod secrets;

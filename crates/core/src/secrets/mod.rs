@@ -91,7 +91,10 @@ impl Secrets {
     /// The current value of `name`.
     pub async fn get(&self, name: SecretName) -> Result<SecretString, SecretError> {
         let values = self.values.lock().unwrap_or_else(|e| e.into_inner());
-        values.get(&name).cloned().ok_or(SecretError::Missing { name })
+        values
+            .get(&name)
+            .cloned()
+            .ok_or(SecretError::Missing { name })
     }
 
     /// Reads `name` again from its source (after a 401: the secret may have been rotated).
