@@ -7,6 +7,7 @@
 //! | [`config`]    | `config.json`: schema, validation, defaults, environment overrides   |
 //! | [`secrets`]   | the secret chain (Key Vault, environment, `.env`) and redaction      |
 //! | [`http`]      | the shared HTTP client: retries, rate limiter, request logging       |
+//! | [`notion`]    | the Notion client: ids, property values, pages, queries to the end   |
 //! | [`dr_test`]   | DR test mode: the simulator in place of the real services            |
 
 #![warn(missing_docs)]
@@ -14,4 +15,5 @@
 pub mod config;
 pub mod dr_test;
 pub mod http;
+pub mod notion;
 pub mod secrets;
