@@ -6,14 +6,18 @@
 //! |---------------|----------------------------------------------------------------------|
 //! | [`config`]    | `config.json`: schema, validation, defaults, environment overrides   |
 //! | [`secrets`]   | the secret chain (Key Vault, environment, `.env`) and redaction      |
+//! | [`health`]    | component checks, the health report and server                       |
 //! | [`http`]      | the shared HTTP client: retries, rate limiter, request logging       |
 //! | [`notion`]    | the Notion client: ids, property values, pages, queries to the end   |
+//! | [`exit`]      | the exit codes of every binary                                       |
 //! | [`dr_test`]   | DR test mode: the simulator in place of the real services            |
 
 #![warn(missing_docs)]
 
 pub mod config;
 pub mod dr_test;
+pub mod exit;
+pub mod health;
 pub mod http;
 pub mod notion;
 pub mod secrets;

@@ -1,0 +1,138 @@
+//! The component checks that need no API client of their own: Notion (`users/me`), the
+//! state store's directory, and free disk space.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Map;
+use tokio::time::Instant;
+
+use super::checks::Check;
+use super::report::Component;
+use crate::http::FailureClass;
+use crate::notion::NotionClient;
+
+/// Free space below this share of the file system is unhealthy.
+const MIN_FREE_SHARE: f64 = 0.10;
+
+/// `notion_api`: `GET /v1/users/me` answers with the integration's bot.
+pub fn notion(client: NotionClient) -> Check {
+    Check::new("notion_api", move || {
+        let client = client.clone();
+        async move {
+            let started = Instant::now();
+            let result = client.me().await;
+            let ms = elapsed_ms(started);
+            match result {
+                Ok(me) => Component::healthy("notion_api", ms, Map::new())
+                    .with("user_type", me.kind)
+                    .with("bot_name", me.name.unwrap_or_default())
+                    .with("notion_version", client.version()),
+                Err(err) => Component::unhealthy("notion_api", ms, err.to_string(), err.class()),
+            }
+        }
+    })
+}
+
+/// `state_store`: the directory of the state file exists (or can be made) and takes writes.
+///
+/// Limitation: until the state store itself exists this checks only its directory; it does
+/// not open the store or check its schema.
+pub fn state_store(path: PathBuf) -> Check {
+    Check::new("state_store", move || {
+        let path = path.clone();
+        async move {
+            let started = Instant::now();
+            let result = tokio::task::spawn_blocking(move || probe_directory(&path)).await;
+            let ms = elapsed_ms(started);
+            match result {
+                Ok(Ok(dir)) => Component::healthy("state_store", ms, Map::new())
+                    .with("directory", dir.display().to_string()),
+                Ok(Err(err)) => Component::unhealthy("state_store", ms, err, FailureClass::Other),
+                Err(err) => {
+                    Component::unhealthy("state_store", ms, err.to_string(), FailureClass::Other)
+                }
+            }
+        }
+    })
+}
+
+/// `disk_space`: more than 10 % free on the file system that holds `path`.
+pub fn disk(path: PathBuf) -> Check {
+    Check::new("disk_space", move || {
+        let path = path.clone();
+        async move {
+            let started = Instant::now();
+            let result = tokio::task::spawn_blocking(move || free_space(&path)).await;
+            let ms = elapsed_ms(started);
+            match result {
+                Ok(Ok((total, free))) => {
+                    let share = if total == 0 {
+                        0.0
+                    } else {
+                        free as f64 / total as f64
+                    };
+                    let gb = |bytes: u64| (bytes as f64 / 1e9 * 10.0).round() / 10.0;
+                    let component = if share > MIN_FREE_SHARE {
+                        Component::healthy("disk_space", ms, Map::new())
+                    } else {
+                        Component::unhealthy(
+                            "disk_space",
+                            ms,
+                            format!(
+                                "only {:.1} % free\nhint: free space on the disk that holds \
+                                 the state store and logs",
+                                share * 100.0
+                            ),
+                            FailureClass::Other,
+                        )
+                    };
+                    component
+                        .with("total_gb", gb(total))
+                        .with("free_gb", gb(free))
+                        .with("free_percent", (share * 1000.0).round() / 10.0)
+                }
+                Ok(Err(err)) => Component::unhealthy("disk_space", ms, err, FailureClass::Other),
+                Err(err) => {
+                    Component::unhealthy("disk_space", ms, err.to_string(), FailureClass::Other)
+                }
+            }
+        }
+    })
+}
+
+fn probe_directory(state_file: &Path) -> Result<PathBuf, String> {
+    let dir = state_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    std::fs::create_dir_all(&dir)
+        .map_err(|err| format!("cannot create `{}`: {err}", dir.display()))?;
+    let probe = dir.join(format!(".health-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"ok")
+        .map_err(|err| format!("cannot write in `{}`: {err}", dir.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(dir)
+}
+
+/// Total and available bytes of the file system holding `path` (its nearest existing
+/// ancestor).
+fn free_space(path: &Path) -> Result<(u64, u64), String> {
+    let mut existing = path;
+    while !existing.exists() {
+        existing = existing.parent().unwrap_or(Path::new("."));
+        if existing.as_os_str().is_empty() {
+            existing = Path::new(".");
+        }
+    }
+    let stats = rustix::fs::statvfs(existing)
+        .map_err(|err| format!("cannot read free space of `{}`: {err}", existing.display()))?;
+    Ok((
+        stats.f_blocks.saturating_mul(stats.f_frsize),
+        stats.f_bavail.saturating_mul(stats.f_frsize),
+    ))
+}
+
+fn elapsed_ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0
+}
