@@ -4,6 +4,7 @@
 //!
 //! | module        | owns                                                                 |
 //! |---------------|----------------------------------------------------------------------|
+//! | [`cli_args`]  | flags every binary shares, logging set-up                            |
 //! | [`config`]    | `config.json`: schema, validation, defaults, environment overrides   |
 //! | [`secrets`]   | the secret chain (Key Vault, environment, `.env`) and redaction      |
 //! | [`health`]    | component checks, the health report and server                       |
@@ -14,6 +15,7 @@
 
 #![warn(missing_docs)]
 
+pub mod cli_args;
 pub mod config;
 pub mod dr_test;
 pub mod exit;
