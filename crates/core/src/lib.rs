@@ -11,6 +11,7 @@
 //! | [`http`]      | the shared HTTP client: retries, rate limiter, request logging       |
 //! | [`notion`]    | the Notion client: ids, property values, pages, queries to the end   |
 //! | [`exit`]      | the exit codes of every binary                                       |
+//! | [`state`]     | the state store: checkpoints, journal, runs, snapshots, locks        |
 //! | [`dr_test`]   | DR test mode: the simulator in place of the real services            |
 
 #![warn(missing_docs)]
@@ -23,3 +24,4 @@ pub mod health;
 pub mod http;
 pub mod notion;
 pub mod secrets;
+pub mod state;

@@ -1,5 +1,5 @@
-//! The component checks that need no API client of their own: Notion (`users/me`), the
-//! state store's directory, and free disk space.
+//! The component checks that need no client of their own: Notion (`users/me`), the state
+//! store, and free disk space.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +10,7 @@ use super::checks::Check;
 use super::report::Component;
 use crate::http::FailureClass;
 use crate::notion::NotionClient;
+use crate::state::StateStore;
 
 /// Free space below this share of the file system is unhealthy.
 const MIN_FREE_SHARE: f64 = 0.10;
@@ -33,21 +34,26 @@ pub fn notion(client: NotionClient) -> Check {
     })
 }
 
-/// `state_store`: the directory of the state file exists (or can be made) and takes writes.
-///
-/// Limitation: until the state store itself exists this checks only its directory; it does
-/// not open the store or check its schema.
+/// `state_store`: the state file opens (created and migrated if new), passes SQLite's
+/// integrity check and has this build's schema.
 pub fn state_store(path: PathBuf) -> Check {
     Check::new("state_store", move || {
         let path = path.clone();
         async move {
             let started = Instant::now();
-            let result = tokio::task::spawn_blocking(move || probe_directory(&path)).await;
+            let result = tokio::task::spawn_blocking(move || {
+                let store = StateStore::open(&path)?;
+                store.verify().map(|version| (path, version))
+            })
+            .await;
             let ms = elapsed_ms(started);
             match result {
-                Ok(Ok(dir)) => Component::healthy("state_store", ms, Map::new())
-                    .with("directory", dir.display().to_string()),
-                Ok(Err(err)) => Component::unhealthy("state_store", ms, err, FailureClass::Other),
+                Ok(Ok((path, version))) => Component::healthy("state_store", ms, Map::new())
+                    .with("path", path.display().to_string())
+                    .with("schema_version", version),
+                Ok(Err(err)) => {
+                    Component::unhealthy("state_store", ms, err.to_string(), FailureClass::Other)
+                }
                 Err(err) => {
                     Component::unhealthy("state_store", ms, err.to_string(), FailureClass::Other)
                 }
@@ -98,21 +104,6 @@ pub fn disk(path: PathBuf) -> Check {
             }
         }
     })
-}
-
-fn probe_directory(state_file: &Path) -> Result<PathBuf, String> {
-    let dir = state_file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .to_path_buf();
-    std::fs::create_dir_all(&dir)
-        .map_err(|err| format!("cannot create `{}`: {err}", dir.display()))?;
-    let probe = dir.join(format!(".health-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"ok")
-        .map_err(|err| format!("cannot write in `{}`: {err}", dir.display()))?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(dir)
 }
 
 /// Total and available bytes of the file system holding `path` (its nearest existing
