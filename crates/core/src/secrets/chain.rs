@@ -2,14 +2,14 @@
 //! (`api/AZURE_KEY_VAULT.md` 5.4): the vault first when configured, then the
 //! process environment, then `.env`.
 //!
-//! | vault outcome                      | without strict                        |
-//! |------------------------------------|---------------------------------------|
-//! | 200                                | the vault value                       |
-//! | 404 `SecretNotFound`               | that secret falls back (info)         |
-//! | timeout, connection, TLS, outage   | every secret falls back, one warning, |
-//! |                                    | vault degraded                        |
-//! | 401, 403, token failure            | warning with the code; the fallback   |
-//! |                                    | if there is one, else an error        |
+//! | vault outcome                    | without strict                      |
+//! |----------------------------------|-------------------------------------|
+//! | 200                              | the vault value                     |
+//! | 404 `SecretNotFound`             | that secret falls back (info)       |
+//! | timeout, connection, TLS, outage | all fall back, one warning,         |
+//! |                                  | vault degraded                      |
+//! | 401, 403, token failure          | warning with the code; the fallback |
+//! |                                  | if there is one, else an error      |
 //!
 //! With the strict setting every vault failure is an error.
 
