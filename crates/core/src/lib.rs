@@ -8,10 +8,14 @@
 //! | [`secrets`]   | the secret chain (Key Vault, environment, `.env`) and redaction      |
 //! | [`http`]      | the shared HTTP client: retries, rate limiter, request logging       |
 //! | [`dr_test`]   | DR test mode: the simulator in place of the real services            |
+//! | [`unifi`]     | Site Manager client: hosts, sites, devices, ISP metrics, SD-WAN      |
+//! | [`ninjaone`]  | NinjaOne client: token cache, organizations, devices, alerts, ...    |
 
 #![warn(missing_docs)]
 
 pub mod config;
 pub mod dr_test;
 pub mod http;
+pub mod ninjaone;
 pub mod secrets;
+pub mod unifi;
