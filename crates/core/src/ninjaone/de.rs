@@ -51,14 +51,20 @@ pub(super) fn epoch<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<U
     Ok(seconds.and_then(from_epoch))
 }
 
-/// Splits whole and fractional seconds so that float rounding does not move the second.
+/// Splits whole and fractional seconds so that float rounding does not move the second. The
+/// fraction is kept to the microsecond: an `f64` near 1.7e9 holds no more than that, and
+/// finer digits would turn `.544` into `.543999910`.
 pub(super) fn from_epoch(seconds: f64) -> Option<DateTime<Utc>> {
     if !seconds.is_finite() {
         return None;
     }
-    let whole = seconds.floor();
-    let nanos = ((seconds - whole) * 1e9).round().min(999_999_999.0) as u32;
-    DateTime::from_timestamp(whole as i64, nanos)
+    let mut whole = seconds.floor();
+    let mut micros = ((seconds - whole) * 1e6).round();
+    if micros >= 1e6 {
+        whole += 1.0;
+        micros = 0.0;
+    }
+    DateTime::from_timestamp(whole as i64, micros as u32 * 1000)
 }
 
 /// A list of strings, skipping other items; `null` is empty.
