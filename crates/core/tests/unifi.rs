@@ -443,3 +443,86 @@ async fn the_probe_reports_latency_and_what_it_saw() {
     assert_eq!(err.class(), FailureClass::Auth);
     running.shutdown().await;
 }
+
+/// A one-answer HTTP server on loopback: every request gets `status`, `content_type` and
+/// `body`. For the cases the simulator does not produce (a repeating `nextToken`, a huge
+/// HTML error page). Returns its base URL.
+async fn serve_fixed(status: u16, content_type: &'static str, body: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\n\
+                     content-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(body.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn fixed_client(base: String) -> UnifiClient {
+    let mut settings = UnifiClient::settings(base);
+    settings.retry = quick_retries();
+    UnifiClient::new(settings, secrets(&[(SecretName::UnifiApiToken, "k")])).expect("client")
+}
+
+#[tokio::test]
+async fn a_repeating_next_token_stops_the_walk() {
+    let page = json!({"data": [{"siteId": "661de833b6b2463f0c20b319"}], "nextToken": "same"});
+    let unifi = fixed_client(serve_fixed(200, "application/json", page.to_string()).await);
+    let err = unifi.sites().await.expect_err("loop");
+    assert!(
+        matches!(err, UnifiError::PagingLoop { items: 2, .. }),
+        "{err}"
+    );
+    assert_eq!(unifi.counters().calls, 2);
+}
+
+#[tokio::test]
+async fn odd_bodies_are_errors_with_context_not_panics() {
+    // A huge HTML error page from the edge, on every attempt.
+    let page = format!("<html><body>{}</body></html>", "x".repeat(200_000));
+    let unifi = fixed_client(serve_fixed(502, "text/html", page).await);
+    let err = unifi.hosts().await.expect_err("502 throughout");
+    assert_eq!(err.class(), FailureClass::Unavailable);
+    let text = err.to_string();
+    assert!(text.contains("HTML") && text.len() < 1000, "{text}");
+
+    // HTML under a 200 is not an envelope.
+    let unifi = fixed_client(serve_fixed(200, "text/html", "<html></html>".into()).await);
+    let err = unifi.hosts().await.expect_err("not JSON");
+    assert!(matches!(err, UnifiError::Decode { .. }), "{err}");
+
+    // Unknown fields, nulls, strings for numbers and `""` dates decode.
+    let odd = json!({"data": [{
+        "siteId": "s1", "hostId": "h1", "unknown": {"x": 1},
+        "meta": {"desc": "", "name": "default", "timezone": null},
+        "statistics": {"percentages": {"wanUptime": "99.86"}, "counts": null,
+                       "internetIssues": [{"index": 5731626}, "junk"]}
+    }], "nextToken": ""});
+    let unifi = fixed_client(serve_fixed(200, "application/json", odd.to_string()).await);
+    let sites = unifi.sites().await.expect("tolerant decoding");
+    assert_eq!(sites.len(), 1);
+    assert_eq!(sites[0].wan_uptime, Some(99.86));
+    assert_eq!(sites[0].counts, None);
+    assert_eq!(sites[0].internet_issues.len(), 1);
+    assert_eq!(sites[0].display_name(None), "default");
+}

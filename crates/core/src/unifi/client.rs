@@ -69,8 +69,9 @@ pub struct Probe {
 
 impl UnifiClient {
     /// HTTP settings for the Site Manager at `base_url` ([`DEFAULT_BASE_URL`] in production):
-    /// 30 s per attempt, 3 attempts (the fact sheet's cap) within 60 s, 4 in flight, and a
-    /// pace well under the 10,000/min of `/v1` (the `/ea` bucket is 100/min).
+    /// 30 s per attempt, 3 attempts (the fact sheet's cap) within 60 s, 4 in flight. No pace
+    /// of our own: a full pull is a handful of requests, far under the 10,000/min of `/v1`
+    /// and the 100/min of `/ea`; a 429 slows the shared limiter down.
     pub fn settings(base_url: impl Into<String>) -> ClientSettings {
         let mut settings = ClientSettings::new("unifi", base_url);
         settings.timeout = Duration::from_secs(30);

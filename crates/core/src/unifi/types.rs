@@ -776,3 +776,46 @@ impl SdwanStatus {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(desc: Option<&str>, name: Option<&str>) -> Site {
+        let wire: wire::Site = serde_json::from_value(serde_json::json!({
+            "siteId": "661de833b6b2463f0c20b319",
+            "meta": { "desc": desc, "name": name },
+        }))
+        .unwrap();
+        Site::from_wire(wire).unwrap()
+    }
+
+    fn host(name: Option<&str>) -> Host {
+        let wire: wire::Host = serde_json::from_value(serde_json::json!({
+            "id": "F4E2:1", "reportedState": { "name": name, "timezone": "America/Chicago" },
+        }))
+        .unwrap();
+        Host::from_wire(wire).unwrap()
+    }
+
+    #[test]
+    fn display_names_follow_the_fallback_rule() {
+        let console = host(Some("Acme Dental - Main Office"));
+        let nameless = host(None);
+        let label = site(Some("Birch Branch"), Some("x7k2p9qa"));
+        assert_eq!(label.display_name(Some(&console)), "Birch Branch");
+        for desc in [Some("Default"), Some("DEFAULT"), Some(""), Some("  "), None] {
+            let s = site(desc, Some("default"));
+            assert_eq!(
+                s.display_name(Some(&console)),
+                "Acme Dental - Main Office",
+                "{desc:?}"
+            );
+            assert_eq!(s.display_name(Some(&nameless)), "default", "{desc:?}");
+        }
+        let bare = site(Some("default"), None);
+        assert_eq!(bare.display_name(None), "661de833b6b2463f0c20b319");
+        assert_eq!(bare.time_zone(Some(&console)), Some("America/Chicago"));
+        assert_eq!(bare.time_zone(None), None);
+    }
+}
