@@ -4,24 +4,31 @@
 //!
 //! | module        | owns                                                                 |
 //! |---------------|----------------------------------------------------------------------|
+//! | [`app`]       | what the binaries run: the loaded context, one module per binary     |
 //! | [`cli_args`]  | flags every binary shares, logging set-up                            |
 //! | [`config`]    | `config.json`: schema, validation, defaults, environment overrides   |
 //! | [`secrets`]   | the secret chain (Key Vault, environment, `.env`) and redaction      |
 //! | [`health`]    | component checks, the health report and server                       |
 //! | [`http`]      | the shared HTTP client: retries, rate limiter, request logging       |
 //! | [`notion`]    | the Notion client: ids, property values, pages, queries to the end   |
-//! | [`exit`]      | the exit codes of every binary                                       |
+//! | [`unifi`]     | the UniFi Site Manager client: hosts, sites, devices, ISP metrics    |
+//! | [`ninjaone`]  | the NinjaOne client: OAuth token, organizations, devices, alerts,    |
+//! |               | activities                                                           |
 //! | [`state`]     | the state store: checkpoints, journal, runs, snapshots, locks        |
+//! | [`exit`]      | the exit codes of every binary                                       |
 //! | [`dr_test`]   | DR test mode: the simulator in place of the real services            |
 
 #![warn(missing_docs)]
 
+pub mod app;
 pub mod cli_args;
 pub mod config;
 pub mod dr_test;
 pub mod exit;
 pub mod health;
 pub mod http;
+pub mod ninjaone;
 pub mod notion;
 pub mod secrets;
 pub mod state;
+pub mod unifi;

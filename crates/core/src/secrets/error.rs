@@ -150,6 +150,29 @@ pub(crate) fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+impl SecretError {
+    /// The exit code for this failure: a missing or refused credential is an authentication
+    /// failure, an unreachable vault (strict mode) an unavailable service, a bad setting or
+    /// `.env` a configuration error.
+    pub fn outcome(&self) -> crate::exit::Outcome {
+        use crate::exit::Outcome;
+        match self {
+            SecretError::Missing { .. }
+            | SecretError::VaultDenied { .. }
+            | SecretError::VaultNotFound { .. } => Outcome::Auth,
+            SecretError::VaultUnreachable { .. } | SecretError::VaultFailed { .. } => {
+                Outcome::Unavailable
+            }
+            SecretError::VaultNotConfigured
+            | SecretError::InvalidVaultUrl { .. }
+            | SecretError::InvalidSetting { .. }
+            | SecretError::Client { .. }
+            | SecretError::DotEnv { .. }
+            | SecretError::DotEnvPermissions { .. } => Outcome::Config,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,140 @@
+//! [`Context`]: what every binary starts from. It loads `config.json`, starts DR test mode when
+//! asked, reads the secrets it needs through the chain, and builds the API clients, so that a
+//! binary's `main` only parses flags and maps the outcome to an exit code.
+//!
+//! In DR test mode every base URL points at the simulator, secrets come from the simulator's
+//! vault (falling back to its credentials as the environment), and the state store and audit
+//! log live in the DR test state directory, so a drill never touches production state.
+
+use std::path::{Path, PathBuf};
+
+use super::error::StartupError;
+use crate::config::Config;
+use crate::dr_test::{DrTest, DrTestSettings};
+use crate::http::RetryPolicy;
+use crate::ninjaone::NinjaoneClient;
+use crate::notion::{NotionClient, NotionSettings};
+use crate::secrets::{SecretName, Secrets, SecretsOptions};
+use crate::unifi::UnifiClient;
+
+/// Everything a run needs, loaded once.
+#[derive(Debug)]
+pub struct Context {
+    /// The validated configuration.
+    pub config: Config,
+    /// The secrets read for this run.
+    pub secrets: Secrets,
+    /// Notion.
+    pub notion: NotionClient,
+    /// UniFi Site Manager.
+    pub unifi: UnifiClient,
+    /// NinjaOne.
+    pub ninjaone: NinjaoneClient,
+    /// Where the state store is (in the DR test state directory in DR test mode).
+    pub state_path: PathBuf,
+    /// Where the audit log is.
+    pub audit_log: PathBuf,
+    /// The simulator, in DR test mode.
+    pub dr_test: Option<DrTest>,
+}
+
+impl Context {
+    /// Loads the configuration at `config_flag` (or its default place), DR test mode from the
+    /// environment, the `needed` secrets, and the clients.
+    pub async fn load(
+        config_flag: Option<&Path>,
+        needed: &[SecretName],
+    ) -> Result<Self, StartupError> {
+        let config = Config::load(config_flag)?;
+        let dr_settings = DrTestSettings::from_env();
+        let dr_test = match &dr_settings {
+            Some(settings) => Some(DrTest::start(settings).await?),
+            None => None,
+        };
+        let mut options = match &dr_test {
+            Some(dr) => SecretsOptions::for_dr_test(dr)?,
+            None => SecretsOptions::from_process_env()?,
+        };
+        if let Some(vault) = options.vault.as_mut() {
+            vault.timeout = config.settings.key_vault.timeout();
+        }
+        options.strict |= config.settings.key_vault.strict;
+        let secrets = Secrets::load(options, needed).await?;
+
+        let (notion_url, unifi_url, ninjaone_url) = match &dr_test {
+            Some(dr) => (
+                dr.urls.notion.clone(),
+                dr.urls.unifi.clone(),
+                dr.urls.ninjaone.clone(),
+            ),
+            None => (
+                config.apis.notion.to_string(),
+                config.apis.unifi.to_string(),
+                config.apis.ninjaone.to_string(),
+            ),
+        };
+        let retry = RetryPolicy {
+            max_attempts: config.settings.retry.max_attempts,
+            max_elapsed: config.settings.retry.max_elapsed(),
+            ..RetryPolicy::default()
+        };
+        let notion = NotionClient::new(
+            NotionSettings {
+                base_url: trim(notion_url),
+                version: config.settings.notion.version.as_str().to_owned(),
+                requests_per_second: Some(config.settings.notion.requests_per_second),
+                burst: config.settings.notion.burst,
+                in_flight: config.settings.notion.in_flight as usize,
+                retry,
+            },
+            secrets.clone(),
+        )
+        .map_err(|err| client_error("notion", &err))?;
+        let mut unifi_settings = UnifiClient::settings(trim(unifi_url));
+        unifi_settings.retry.max_elapsed = retry.max_elapsed.min(unifi_settings.retry.max_elapsed);
+        let unifi = UnifiClient::new(unifi_settings, secrets.clone())
+            .map_err(|err| client_error("unifi", &err))?;
+        let mut ninjaone_settings = NinjaoneClient::settings(trim(ninjaone_url));
+        ninjaone_settings.retry.max_elapsed =
+            retry.max_elapsed.min(ninjaone_settings.retry.max_elapsed);
+        let ninjaone = NinjaoneClient::new(ninjaone_settings, secrets.clone())
+            .map_err(|err| client_error("ninjaone", &err))?;
+
+        let (state_path, audit_log) = match &dr_settings {
+            Some(settings) => (
+                settings.state_dir.join("toolkit-state.sqlite3"),
+                settings.state_dir.join("audit.jsonl"),
+            ),
+            None => (config.state.path.clone(), config.audit_log.clone()),
+        };
+        Ok(Self {
+            config,
+            secrets,
+            notion,
+            unifi,
+            ninjaone,
+            state_path,
+            audit_log,
+            dr_test,
+        })
+    }
+
+    /// Whether the vault is part of the secret chain (always in DR test mode).
+    pub fn vault_configured(&self) -> bool {
+        !matches!(
+            self.secrets.vault_status(),
+            crate::secrets::VaultStatus::NotConfigured
+        )
+    }
+}
+
+fn trim(url: String) -> String {
+    url.trim_end_matches('/').to_owned()
+}
+
+fn client_error(api: &'static str, err: &dyn std::error::Error) -> StartupError {
+    StartupError::Client {
+        api,
+        reason: err.to_string(),
+    }
+}
