@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use super::error::StartupError;
-use crate::config::Config;
+use crate::config::{Config, ConfigError, PathOrigin};
 use crate::dr_test::{DrTest, DrTestSettings};
 use crate::http::RetryPolicy;
 use crate::ninjaone::NinjaoneClient;
@@ -40,13 +40,15 @@ pub struct Context {
 
 impl Context {
     /// Loads the configuration at `config_flag` (or its default place), DR test mode from the
-    /// environment, the `needed` secrets, and the clients.
+    /// environment, the `needed` secrets, and the clients. `retry` replaces the configured
+    /// retry bounds (health probes retry less than syncs).
     pub async fn load(
         config_flag: Option<&Path>,
         needed: &[SecretName],
+        retry: Option<RetryPolicy>,
     ) -> Result<Self, StartupError> {
-        let config = Config::load(config_flag)?;
         let dr_settings = DrTestSettings::from_env();
+        let config = load_config(config_flag, dr_settings.is_some())?;
         let dr_test = match &dr_settings {
             Some(settings) => Some(DrTest::start(settings).await?),
             None => None,
@@ -73,11 +75,11 @@ impl Context {
                 config.apis.ninjaone.to_string(),
             ),
         };
-        let retry = RetryPolicy {
+        let retry = retry.unwrap_or(RetryPolicy {
             max_attempts: config.settings.retry.max_attempts,
             max_elapsed: config.settings.retry.max_elapsed(),
             ..RetryPolicy::default()
-        };
+        });
         let notion = NotionClient::new(
             NotionSettings {
                 base_url: trim(notion_url),
@@ -91,12 +93,11 @@ impl Context {
         )
         .map_err(|err| client_error("notion", &err))?;
         let mut unifi_settings = UnifiClient::settings(trim(unifi_url));
-        unifi_settings.retry.max_elapsed = retry.max_elapsed.min(unifi_settings.retry.max_elapsed);
+        limit_retries(&mut unifi_settings.retry, &retry);
         let unifi = UnifiClient::new(unifi_settings, secrets.clone())
             .map_err(|err| client_error("unifi", &err))?;
         let mut ninjaone_settings = NinjaoneClient::settings(trim(ninjaone_url));
-        ninjaone_settings.retry.max_elapsed =
-            retry.max_elapsed.min(ninjaone_settings.retry.max_elapsed);
+        limit_retries(&mut ninjaone_settings.retry, &retry);
         let ninjaone = NinjaoneClient::new(ninjaone_settings, secrets.clone())
             .map_err(|err| client_error("ninjaone", &err))?;
 
@@ -126,6 +127,28 @@ impl Context {
             crate::secrets::VaultStatus::NotConfigured
         )
     }
+}
+
+/// `config.json`; in DR test mode a missing file at the default place means the defaults,
+/// so that the drill runs on a fresh machine from any directory.
+fn load_config(flag: Option<&Path>, dr_test: bool) -> Result<Config, ConfigError> {
+    let var = |name: &str| std::env::var(name).ok();
+    match Config::load_with(flag, &var) {
+        Err(ConfigError::NotFound {
+            path,
+            origin: PathOrigin::Default,
+        }) if dr_test => {
+            tracing::info!(path = %path.display(), "DR test mode: no config file; using the defaults");
+            Config::from_json("{}", &path, &var)
+        }
+        other => other,
+    }
+}
+
+/// Keeps a client's own retry bounds where they are tighter than `limit`.
+fn limit_retries(policy: &mut RetryPolicy, limit: &RetryPolicy) {
+    policy.max_attempts = policy.max_attempts.min(limit.max_attempts);
+    policy.max_elapsed = policy.max_elapsed.min(limit.max_elapsed);
 }
 
 fn trim(url: String) -> String {

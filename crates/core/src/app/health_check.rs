@@ -12,13 +12,20 @@ use tokio::time::Instant;
 use super::context::Context;
 use crate::exit::Outcome;
 use crate::health::{CachedChecks, Check, Checks, Component, components};
-use crate::http::FailureClass;
+use crate::http::{FailureClass, RetryPolicy};
 use crate::ninjaone::NinjaoneClient;
 use crate::secrets::{SecretName, Secrets, VaultStatus};
 use crate::unifi::UnifiClient;
 
 /// How long one component check may take.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(30);
+/// Probes retry a little (one blip is not an outage) but report within seconds.
+const PROBE_RETRY: RetryPolicy = RetryPolicy {
+    max_attempts: 3,
+    base_delay: Duration::from_millis(500),
+    max_delay: Duration::from_secs(2),
+    max_elapsed: Duration::from_secs(10),
+};
 /// How long the server keeps a round of checks.
 const CACHE_TTL: Duration = Duration::from_secs(10);
 
@@ -41,7 +48,8 @@ pub enum HealthCommand {
 
 /// Runs `command` with the configuration at `config`; returns the exit code.
 pub async fn run(config: Option<PathBuf>, command: HealthCommand) -> Outcome {
-    let context = match Context::load(config.as_deref(), &SecretName::ALL).await {
+    let context = match Context::load(config.as_deref(), &SecretName::ALL, Some(PROBE_RETRY)).await
+    {
         Ok(context) => context,
         Err(err) => {
             tracing::error!("{err}");
@@ -147,8 +155,14 @@ fn key_vault(secrets: Secrets) -> Check {
                     format!("{reason}; secrets were read from the environment instead"),
                 );
             }
+            let sources: Vec<String> = secrets
+                .sources()
+                .iter()
+                .map(|(name, source)| format!("{name}={}", source.as_str()))
+                .collect();
             match secrets.probe_vault().await {
-                Ok(latency) => Component::healthy("key_vault", ms(latency), Map::new()),
+                Ok(latency) => Component::healthy("key_vault", ms(latency), Map::new())
+                    .with("secrets", sources.join(" ")),
                 Err(err) => Component::unhealthy(
                     "key_vault",
                     ms(started.elapsed()),
