@@ -14,6 +14,8 @@
 //! | [`unifi`]     | the UniFi Site Manager client: hosts, sites, devices, ISP metrics    |
 //! | [`ninjaone`]  | the NinjaOne client: OAuth token, organizations, devices, alerts,    |
 //! |               | activities                                                           |
+//! | [`model`]     | the datasets: source records to desired rows, health score, rules    |
+//! | [`sync`]      | the engine: plan, guards, apply through the write journal, report    |
 //! | [`state`]     | the state store: checkpoints, journal, runs, snapshots, locks        |
 //! | [`exit`]      | the exit codes of every binary                                       |
 //! | [`dr_test`]   | DR test mode: the simulator in place of the real services            |
@@ -27,8 +29,10 @@ pub mod dr_test;
 pub mod exit;
 pub mod health;
 pub mod http;
+pub mod model;
 pub mod ninjaone;
 pub mod notion;
 pub mod secrets;
 pub mod state;
+pub mod sync;
 pub mod unifi;
