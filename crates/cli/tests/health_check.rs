@@ -43,11 +43,13 @@ async fn fault(running: &RunningSim, spec: Value) {
     );
 }
 
-/// A config.json with short retry and vault bounds, so failures show within seconds.
+/// A config.json with short retry and vault bounds, so failures show within seconds, and no
+/// free-space floor, so that the machine's disk does not decide the results.
 fn write_config(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("config.json");
     let config = json!({
         "settings": {
+            "health": { "min_free_disk_percent": 0 },
             "retry": { "max_attempts": 2, "max_elapsed_secs": 5 },
             "key_vault": { "timeout_secs": 2 }
         }
@@ -119,9 +121,19 @@ fn the_drill_command_works_on_a_fresh_machine_with_no_credentials() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{}", all_output(&output));
-    assert!(stdout.contains("Health Status: HEALTHY"), "{stdout}");
-    for component in COMPONENTS {
+    // With no config.json the defaults apply, including the 10 % free-space floor: on a
+    // nearly full disk that one component fails, and the exit code says partial.
+    let disk_low = stdout
+        .lines()
+        .any(|l| l.contains("[FAIL]") && l.contains("disk_space"));
+    let expected = if disk_low { 1 } else { 0 };
+    assert_eq!(
+        output.status.code(),
+        Some(expected),
+        "{}",
+        all_output(&output)
+    );
+    for component in COMPONENTS.iter().filter(|c| **c != "disk_space") {
         assert!(
             stdout
                 .lines()

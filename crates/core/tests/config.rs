@@ -80,6 +80,7 @@ fn an_empty_file_gets_the_documented_defaults() {
 
     assert_eq!(s.business_time_zone, chrono_tz::America::Chicago);
     assert_eq!(s.health.review_threshold, 70);
+    assert_eq!(s.health.min_free_disk_percent, 10);
     assert_eq!(s.guards.min_source_ratio, 0.5);
     assert_eq!(s.guards.max_change_ratio, 0.25);
     assert_eq!(s.guards.retire_after_absences, 3);
@@ -349,7 +350,7 @@ fn credentials_in_an_api_url_are_refused_without_them() {
 
 #[test]
 fn bad_values_name_the_field_and_the_fix() {
-    let cases: [(String, &[&str]); 12] = [
+    let cases: [(String, &[&str]); 13] = [
         (
             format!(r#"{{"site_map": {{"{SITE}": {{"contract_renewal": "2027-3-1"}}}}}}"#),
             &[
@@ -408,6 +409,14 @@ fn bad_values_name_the_field_and_the_fix() {
             &[
                 "`settings.health.review_threshold`",
                 "`101` is not between 0 and 100",
+            ],
+        ),
+        (
+            r#"{"settings": {"health": {"min_free_disk_percent": 250}}}"#.into(),
+            &[
+                "`settings.health.min_free_disk_percent`",
+                "`250` is not between 0 and 100",
+                "a percentage is a whole number",
             ],
         ),
         (

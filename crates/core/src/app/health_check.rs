@@ -95,7 +95,10 @@ pub fn checks(context: &Context) -> Checks {
         unifi(context.unifi.clone()),
         ninjaone(context.ninjaone.clone()),
         components::state_store(context.state_path.clone()),
-        components::disk(context.state_path.clone()),
+        components::disk(
+            context.state_path.clone(),
+            context.config.settings.health.min_free_disk_percent,
+        ),
     ];
     if context.vault_configured() {
         checks.push(key_vault(context.secrets.clone()));

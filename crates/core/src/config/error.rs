@@ -82,6 +82,8 @@ pub enum Problem {
     NotPositive,
     /// A health score outside 0..=100.
     Score,
+    /// Not a whole percentage from 0 to 100.
+    Percent,
     /// Not a URL at all.
     Url {
         /// The parser's reason.
@@ -127,6 +129,7 @@ impl Problem {
             Problem::Ratio => "a share is a number from 0 to 1, for example 0.25".into(),
             Problem::NotPositive => "use a number greater than zero".into(),
             Problem::Score => "a health score is a whole number from 0 to 100".into(),
+            Problem::Percent => "a percentage is a whole number from 0 to 100".into(),
             Problem::Url { .. } => "write a base URL such as https://api.notion.com".into(),
             Problem::PlainHttp => "use https; plain http is accepted only for loopback \
                 (127.0.0.0/8, localhost, ::1), such as the simulator"
@@ -162,7 +165,7 @@ impl fmt::Display for Problem {
             Problem::TimeZone => f.write_str("is not a known time zone"),
             Problem::Ratio => f.write_str("is not between 0 and 1"),
             Problem::NotPositive => f.write_str("is not greater than zero"),
-            Problem::Score => f.write_str("is not between 0 and 100"),
+            Problem::Score | Problem::Percent => f.write_str("is not between 0 and 100"),
             Problem::Url { reason } => write!(f, "is not a URL ({reason})"),
             Problem::PlainHttp => f.write_str("uses plain http to a host that is not loopback"),
             Problem::Scheme => f.write_str("is neither an https nor an http URL"),

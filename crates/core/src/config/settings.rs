@@ -62,12 +62,16 @@ pub struct HealthSettings {
     /// (critical alerts and config drift also force review). 0 to 100,
     /// default 70. The healthy/warning/critical limits (80, 50) are fixed.
     pub review_threshold: u8,
+    /// `min_free_disk_percent`: the `disk_space` health check is unhealthy when less than
+    /// this share of the disk holding the state store is free. 0 to 100, default 10.
+    pub min_free_disk_percent: u8,
 }
 
 impl Default for HealthSettings {
     fn default() -> Self {
         Self {
             review_threshold: 70,
+            min_free_disk_percent: 10,
         }
     }
 }

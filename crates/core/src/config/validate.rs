@@ -168,20 +168,30 @@ fn health(
     file: wire::HealthWire,
     at: &impl Fn(&str) -> Origin,
 ) -> Result<HealthSettings, ConfigError> {
-    let Some(threshold) = file.review_threshold else {
-        return Ok(HealthSettings::default());
+    let defaults = HealthSettings::default();
+    let percent = |value: Option<u32>, default: u8, field: &str, problem: Problem| {
+        let Some(value) = value else {
+            return Ok(default);
+        };
+        u8::try_from(value)
+            .ok()
+            .filter(|v| *v <= 100)
+            .ok_or_else(|| invalid(at(field), value, problem))
     };
-    let review_threshold = u8::try_from(threshold)
-        .ok()
-        .filter(|t| *t <= 100)
-        .ok_or_else(|| {
-            invalid(
-                at("settings.health.review_threshold"),
-                threshold,
-                Problem::Score,
-            )
-        })?;
-    Ok(HealthSettings { review_threshold })
+    Ok(HealthSettings {
+        review_threshold: percent(
+            file.review_threshold,
+            defaults.review_threshold,
+            "settings.health.review_threshold",
+            Problem::Score,
+        )?,
+        min_free_disk_percent: percent(
+            file.min_free_disk_percent,
+            defaults.min_free_disk_percent,
+            "settings.health.min_free_disk_percent",
+            Problem::Percent,
+        )?,
+    })
 }
 
 fn guards(

@@ -95,6 +95,7 @@ pub(super) struct SettingsWire {
 #[serde(deny_unknown_fields, expecting = "the health settings object")]
 pub(super) struct HealthWire {
     pub review_threshold: Option<u32>,
+    pub min_free_disk_percent: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -12,9 +12,6 @@ use crate::http::FailureClass;
 use crate::notion::NotionClient;
 use crate::state::StateStore;
 
-/// Free space below this share of the file system is unhealthy.
-const MIN_FREE_SHARE: f64 = 0.10;
-
 /// `notion_api`: `GET /v1/users/me` answers with the integration's bot.
 pub fn notion(client: NotionClient) -> Check {
     Check::new("notion_api", move || {
@@ -62,8 +59,9 @@ pub fn state_store(path: PathBuf) -> Check {
     })
 }
 
-/// `disk_space`: more than 10 % free on the file system that holds `path`.
-pub fn disk(path: PathBuf) -> Check {
+/// `disk_space`: more than `min_free_percent` % free on the file system that holds `path`.
+pub fn disk(path: PathBuf, min_free_percent: u8) -> Check {
+    let min_free_share = f64::from(min_free_percent) / 100.0;
     Check::new("disk_space", move || {
         let path = path.clone();
         async move {
@@ -78,7 +76,7 @@ pub fn disk(path: PathBuf) -> Check {
                         free as f64 / total as f64
                     };
                     let gb = |bytes: u64| (bytes as f64 / 1e9 * 10.0).round() / 10.0;
-                    let component = if share > MIN_FREE_SHARE {
+                    let component = if share > min_free_share || min_free_percent == 0 {
                         Component::healthy("disk_space", ms, Map::new())
                     } else {
                         Component::unhealthy(
