@@ -7,11 +7,17 @@
 //! `DR_TEST_URL` names a running `mock-apis serve`, asks that one where its APIs are. Either way
 //! it hands back the base URL of each API and the credentials the simulator accepts.
 //!
+//! It also hands back what only the simulator knows and a fresh machine has no config for:
+//! its site map (which NinjaOne organization and US state each generated site belongs to),
+//! the ids of its four Notion databases, and its clock, which `POST /_sim/tick` moves ahead
+//! of the wall clock so that drills can play out days in minutes.
+//!
 //! This module owns only the choice and the start of the simulator; pointing the API clients
 //! at the URLs it returns is the caller's job.
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
 use mock_apis::config::Settings;
 use mock_apis::{Credentials, RunningSim, SimConfig, Urls};
 use serde::Deserialize;
@@ -71,6 +77,28 @@ pub struct DrTest {
     pub ca_pem: String,
     /// The in-process simulator, when one was started; it stops with the process.
     pub in_process: Option<RunningSim>,
+    /// Each generated site's NinjaOne organization and US state.
+    pub site_map: Vec<SimSite>,
+    /// How far the simulator's clock runs ahead of the wall clock.
+    pub clock_offset: chrono::Duration,
+}
+
+/// One generated site as an operator's site map would list it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SimSite {
+    /// UniFi site id.
+    pub site_id: String,
+    /// The NinjaOne organization of the same customer.
+    pub organization_id: i64,
+    /// The customer's US state.
+    pub state: String,
+}
+
+/// The four Notion databases the simulator starts with: dataset key and database id.
+pub fn sim_databases() -> impl Iterator<Item = (&'static str, &'static str)> {
+    mock_apis::notion::DATABASES
+        .iter()
+        .map(|seed| (seed.key, seed.database_id))
 }
 
 /// Why DR test mode could not start.
@@ -101,6 +129,9 @@ pub enum DrTestError {
 struct RemoteInfo {
     urls: Urls,
     ca_pem: String,
+    #[serde(default)]
+    site_map: Vec<SimSite>,
+    now: DateTime<Utc>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,11 +165,24 @@ impl DrTest {
                 source,
             })?;
         tracing::info!(state_dir = %settings.state_dir.display(), "DR test mode: simulator started in process");
+        let site_map = running.sim.fleet.read(|fleet| {
+            fleet
+                .sites
+                .iter()
+                .map(|site| SimSite {
+                    site_id: site.site_id.clone(),
+                    organization_id: site.organization_id,
+                    state: site.state.clone(),
+                })
+                .collect()
+        })?;
         Ok(Self {
             urls: running.urls(),
             credentials: running.sim.credentials()?,
             ca_pem: running.ca_pem().to_owned(),
+            clock_offset: running.sim.now()? - Utc::now(),
             in_process: Some(running),
+            site_map,
         })
     }
 
@@ -179,6 +223,8 @@ impl DrTest {
             credentials: credentials.credentials,
             ca_pem: info.ca_pem,
             in_process: None,
+            site_map: info.site_map,
+            clock_offset: info.now - Utc::now(),
         })
     }
 }

@@ -33,6 +33,39 @@ impl Outcome {
         self as u8
     }
 
+    /// The outcome's name in reports, run history and JSON (`success`, `partial`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Partial => "partial",
+            Outcome::Usage => "usage",
+            Outcome::Config => "config",
+            Outcome::Auth => "auth",
+            Outcome::Unavailable => "unavailable",
+            Outcome::Guard => "guard",
+            Outcome::Locked => "locked",
+            Outcome::Review => "review",
+        }
+    }
+
+    /// The outcome whose exit code is `code` (an unknown code is a partial failure).
+    pub fn from_code(code: u8) -> Self {
+        [
+            Outcome::Success,
+            Outcome::Partial,
+            Outcome::Usage,
+            Outcome::Config,
+            Outcome::Auth,
+            Outcome::Unavailable,
+            Outcome::Guard,
+            Outcome::Locked,
+            Outcome::Review,
+        ]
+        .into_iter()
+        .find(|o| o.code() == code)
+        .unwrap_or(Outcome::Partial)
+    }
+
     /// The outcome for an API failure of `class`.
     pub fn of_failure(class: FailureClass) -> Self {
         match class {

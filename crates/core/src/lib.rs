@@ -5,6 +5,7 @@
 //! | module        | owns                                                                 |
 //! |---------------|----------------------------------------------------------------------|
 //! | [`app`]       | what the binaries run: the loaded context, one module per binary     |
+//! | [`audit`]     | the append-only JSON-lines audit log                                 |
 //! | [`cli_args`]  | flags every binary shares, logging set-up                            |
 //! | [`config`]    | `config.json`: schema, validation, defaults, environment overrides   |
 //! | [`secrets`]   | the secret chain (Key Vault, environment, `.env`) and redaction      |
@@ -23,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod audit;
 pub mod cli_args;
 pub mod config;
 pub mod dr_test;

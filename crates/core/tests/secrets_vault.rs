@@ -83,6 +83,8 @@ fn dr_test(running: &RunningSim) -> DrTest {
         credentials: running.sim.credentials().expect("credentials"),
         ca_pem: running.ca_pem().to_owned(),
         in_process: None,
+        site_map: Vec::new(),
+        clock_offset: chrono::Duration::zero(),
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! | route                         | what it does                                              |
 //! |-------------------------------|-----------------------------------------------------------|
-//! | `GET /_sim/info`              | base URLs, vault CA, fleet, seeded Notion databases       |
+//! | `GET /_sim/info`              | base URLs, vault CA, fleet, site map, Notion databases    |
 //! | `GET /_sim/stats`             | requests per API, endpoint and status; 429s; writes       |
 //! | `GET/POST/DELETE /_sim/faults`| list, add (a [`FaultSpec`]) or clear all faults           |
 //! | `DELETE /_sim/faults/{id}`    | clear one fault                                           |
@@ -206,8 +206,20 @@ fn bad_request(message: impl Into<String>) -> ControlError {
 fn info(sim: &Sim) -> Result<Value, ControlError> {
     let fleet = sim.control.read(|c| c.fleet.clone())?;
     let now = sim.now()?;
+    // What an operator's site map would say: the sites' NinjaOne organizations and states,
+    // which no API tells (DR test mode uses it when config.json has no site map).
+    let site_map: Vec<Value> = sim.fleet.read(|f| {
+        f.sites
+            .iter()
+            .map(|s| {
+                json!({ "site_id": s.site_id, "organization_id": s.organization_id,
+                             "state": s.state })
+            })
+            .collect()
+    })?;
     Ok(json!({
         "fleet": fleet,
+        "site_map": site_map,
         "now": now,
         "notion": { "parent_page_id": notion::PARENT_PAGE_ID, "databases": notion::DATABASES },
         "state_dir": sim.config.state_dir,
@@ -251,6 +263,7 @@ fn check_fault(spec: &FaultSpec) -> Result<(), ControlError> {
         FaultKind::Unreachable => spec.api == Api::Vault,
         FaultKind::ExpiredTokens | FaultKind::HtmlThrottle => spec.api == Api::Ninjaone,
         FaultKind::InvalidCursor => spec.api == Api::Notion,
+        FaultKind::Empty => matches!(spec.api, Api::Unifi | Api::Ninjaone),
         FaultKind::Status { status, .. } => (400..600).contains(status),
         _ => true,
     };

@@ -1,5 +1,5 @@
 //! Injected faults: outage windows, bursts of 5xx, 429 storms, 409 conflicts, revoked or
-//! expired credentials, lost responses and an unreachable vault.
+//! expired credentials, lost responses, empty lists and an unreachable vault.
 //!
 //! A fault is a [`FaultRule`]: which API (and optionally which method and path prefix), what
 //! happens, and for how long (a number of requests, a wall-clock window, or until cleared). The
@@ -49,6 +49,10 @@ pub enum FaultKind {
     Unreachable,
     /// NinjaOne: every token issued so far expires now (a one-off action, not a standing rule).
     ExpiredTokens,
+    /// UniFi and NinjaOne: a list endpoint answers success with no items, in its usual
+    /// envelope (UniFi `data: []` without `nextToken`; NinjaOne `[]`, or no `activities`).
+    /// Other endpoints answer as usual and do not count against the rule.
+    Empty,
 }
 
 fn default_retry_after() -> u64 {
@@ -61,12 +65,16 @@ impl FaultKind {
         matches!(self, FaultKind::LostResponse)
     }
 
-    /// Whether the API's own handler applies the fault (it needs to see the request body or
-    /// the connection), rather than the shared gate.
+    /// Whether the fault is left out of the shared gate's check before the handler: the API's
+    /// own handler applies it (it needs to see the request body or the connection), or, for
+    /// `empty`, it applies only to an answer the handler marked as a list.
     pub fn applied_by_handler(&self) -> bool {
         matches!(
             self,
-            FaultKind::InvalidCursor | FaultKind::Unreachable | FaultKind::ExpiredTokens
+            FaultKind::InvalidCursor
+                | FaultKind::Unreachable
+                | FaultKind::ExpiredTokens
+                | FaultKind::Empty
         )
     }
 }

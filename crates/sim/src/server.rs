@@ -1,14 +1,16 @@
 //! The listeners and the request pipeline every simulated API shares.
 //!
 //! Each API router is wrapped in one gate that, in order: waits the configured latency,
-//! applies an injected fault, spends a rate-limit token, runs the handler and counts the answer.
-//! The API modules supply the error bodies, so a fault looks exactly like that service's own.
+//! applies an injected fault, spends a rate-limit token, runs the handler, empties a list's
+//! answer under an `empty` fault and counts the answer. The API modules supply the error bodies
+//! and the empty lists, so a fault looks exactly like that service's own.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -235,7 +237,44 @@ async fn pass_gate(
     if let Err(wait) = sim.limiter.acquire(bucket(api, path), &settings) {
         return Ok(rate_limited(api, limits::retry_after_secs(wait), path));
     }
-    Ok(next.run(request).await)
+    let response = next.run(request).await;
+    emptied(sim, &target, response)
+}
+
+/// The answer a list endpoint gives when it has no items, in that API's envelope. A list
+/// handler attaches it to its successful answer; the gate swaps it in for the body when an
+/// `empty` fault applies. Answers without it (one object, a token, an error) are never emptied,
+/// so only the handler has to know whether it serves a list.
+#[derive(Debug, Clone)]
+pub struct EmptyList(pub serde_json::Value);
+
+impl EmptyList {
+    /// `response`, marked as a list whose empty form is `self`.
+    pub fn mark(self, mut response: Response) -> Response {
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// `response` with its items removed if it is a list and an `empty` fault applies; the status
+/// and headers stay. Only such answers count against the fault's `after` and `count`.
+fn emptied(
+    sim: &Sim,
+    target: &FaultTarget<'_>,
+    response: Response,
+) -> Result<Response, PersistError> {
+    let Some(EmptyList(empty)) = response.extensions().get::<EmptyList>().cloned() else {
+        return Ok(response);
+    };
+    if sim
+        .take_fault(target, |kind| *kind == FaultKind::Empty)?
+        .is_none()
+    {
+        return Ok(response);
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    Ok(Response::from_parts(parts, Body::from(empty.to_string())))
 }
 
 fn endpoint_name(api: Api, method: &str, matched: Option<&MatchedPath>, path: &str) -> String {

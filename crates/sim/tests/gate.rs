@@ -513,6 +513,81 @@ async fn a_lost_response_is_a_504_after_the_request_ran() {
     assert_eq!(endpoints, &json!({ "200": 1, "504": 1 }));
 }
 
+/// The items of a list answer: UniFi's `data` or NinjaOne's bare array.
+fn items(answer: &Answer) -> Vec<Value> {
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert!(
+        answer.content_type.starts_with("application/json"),
+        "{answer:?}"
+    );
+    let body = answer.json();
+    let items = if body.is_array() {
+        &body
+    } else {
+        &body["data"]
+    };
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("a list: {body}"))
+        .clone()
+}
+
+#[tokio::test]
+async fn an_empty_fault_answers_unifi_sites_with_no_items_then_clears() {
+    let gate = Gate::start().await;
+    let spec = json!({ "api": "unifi", "kind": "empty", "path": "/v1/sites", "count": 2 });
+    gate.fault(spec).await;
+
+    let emptied = gate.get("unifi", "/v1/sites").await;
+    let hosts = gate.get("unifi", "/v1/hosts").await;
+    let emptied_again = gate.get("unifi", "/v1/sites").await;
+    let restored = gate.get("unifi", "/v1/sites").await;
+
+    let body = emptied.json();
+    assert_eq!(body["data"], json!([]), "{body}");
+    assert_eq!(body["httpStatusCode"], 200, "{body}");
+    assert!(body["traceId"].is_string(), "{body}");
+    assert!(body.get("nextToken").is_none(), "no nextToken: {body}");
+    assert!(!items(&hosts).is_empty(), "another path is not emptied");
+    assert!(
+        items(&emptied_again).is_empty(),
+        "count 2: the second list too"
+    );
+    assert_eq!(items(&restored).len(), 98, "every site again");
+    assert_eq!(restored.json()["nextToken"], "");
+    let (_, faults) = gate.control(Method::GET, "/faults", None).await;
+    assert_eq!(faults["faults"], json!([]), "the spent fault is gone");
+}
+
+#[tokio::test]
+async fn an_empty_fault_empties_ninjaone_lists_but_not_single_objects() {
+    let gate = Gate::start().await;
+    let devices = items(&gate.get("ninjaone", "/v2/devices-detailed").await);
+    assert!(!items(&gate.get("ninjaone", "/v2/alerts").await).is_empty());
+    let device_id = &devices[0]["id"];
+    gate.fault(json!({ "api": "ninjaone", "kind": "empty", "count": 3 }))
+        .await;
+
+    // The token endpoint and one device answer as usual, and count for nothing.
+    gate.ninjaone_token().await;
+    let device = gate
+        .get("ninjaone", &format!("/v2/device/{device_id}"))
+        .await;
+    let emptied_devices = gate.get("ninjaone", "/v2/devices-detailed").await;
+    let emptied_alerts = gate.get("ninjaone", "/v2/alerts").await;
+    let emptied_log = gate.get("ninjaone", "/v2/activities").await;
+    let restored = gate.get("ninjaone", "/v2/devices-detailed").await;
+
+    assert_eq!(device.status, 200, "{}", device.text);
+    assert_eq!(&device.json()["id"], device_id);
+    assert_eq!(emptied_devices.json(), json!([]));
+    assert_eq!(emptied_alerts.json(), json!([]));
+    let log = emptied_log.json();
+    assert_eq!(log["activities"], json!([]), "{log}");
+    assert!(log["lastActivityId"].is_i64(), "the usual shape: {log}");
+    assert_eq!(items(&restored).len(), devices.len(), "the fault is spent");
+}
+
 #[tokio::test]
 async fn after_lets_requests_through_before_the_fault_starts() {
     let gate = Gate::start().await;
@@ -839,6 +914,16 @@ async fn bad_control_input_is_refused_with_a_message() {
             "/faults",
             json!({ "api": "unifi", "kind": "html_throttle" }),
             "does not apply to unifi",
+        ),
+        (
+            "/faults",
+            json!({ "api": "notion", "kind": "empty" }),
+            "does not apply to notion",
+        ),
+        (
+            "/faults",
+            json!({ "api": "vault", "kind": "empty" }),
+            "does not apply to vault",
         ),
         (
             "/faults",

@@ -4,13 +4,17 @@
 //!
 //! In DR test mode every base URL points at the simulator, secrets come from the simulator's
 //! vault (falling back to its credentials as the environment), and the state store and audit
-//! log live in the DR test state directory, so a drill never touches production state.
+//! log live in the DR test state directory, so a drill never touches production state. What
+//! config.json leaves out is taken from the simulator: the site map when the file has none,
+//! each database id it does not give. The run's clock is the simulator's.
 
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
+
 use super::error::StartupError;
-use crate::config::{Config, ConfigError, PathOrigin};
-use crate::dr_test::{DrTest, DrTestSettings};
+use crate::config::{Config, ConfigError, DatabaseId, Dataset, PathOrigin, SiteEntry, SiteId};
+use crate::dr_test::{DrTest, DrTestSettings, sim_databases};
 use crate::http::RetryPolicy;
 use crate::ninjaone::NinjaoneClient;
 use crate::notion::{NotionClient, NotionSettings};
@@ -36,6 +40,8 @@ pub struct Context {
     pub audit_log: PathBuf,
     /// The simulator, in DR test mode.
     pub dr_test: Option<DrTest>,
+    /// How far the run's clock is ahead of the wall clock (the simulator's, in DR test mode).
+    pub clock_offset: chrono::Duration,
 }
 
 impl Context {
@@ -48,11 +54,14 @@ impl Context {
         retry: Option<RetryPolicy>,
     ) -> Result<Self, StartupError> {
         let dr_settings = DrTestSettings::from_env();
-        let config = load_config(config_flag, dr_settings.is_some())?;
+        let mut config = load_config(config_flag, dr_settings.is_some())?;
         let dr_test = match &dr_settings {
             Some(settings) => Some(DrTest::start(settings).await?),
             None => None,
         };
+        if let Some(dr) = &dr_test {
+            fill_from_simulator(&mut config, dr);
+        }
         let mut options = match &dr_test {
             Some(dr) => SecretsOptions::for_dr_test(dr)?,
             None => SecretsOptions::from_process_env()?,
@@ -116,8 +125,16 @@ impl Context {
             ninjaone,
             state_path,
             audit_log,
+            clock_offset: dr_test
+                .as_ref()
+                .map_or_else(chrono::Duration::zero, |dr| dr.clock_offset),
             dr_test,
         })
+    }
+
+    /// Now, by the run's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.clock_offset
     }
 
     /// Whether the vault is part of the secret chain (always in DR test mode).
@@ -142,6 +159,32 @@ fn load_config(flag: Option<&Path>, dr_test: bool) -> Result<Config, ConfigError
             Config::from_json("{}", &path, &var)
         }
         other => other,
+    }
+}
+
+/// The simulator's site map when config.json has none, and its database ids where
+/// config.json gives none.
+fn fill_from_simulator(config: &mut Config, dr: &DrTest) {
+    if config.site_map.is_empty() {
+        for site in &dr.site_map {
+            let Some(id) = SiteId::parse(&site.site_id) else {
+                continue;
+            };
+            let entry = SiteEntry {
+                ninjaone_organization_id: u64::try_from(site.organization_id).ok(),
+                state: Some(site.state.clone()),
+                ..SiteEntry::default()
+            };
+            config.site_map.insert(id, entry);
+        }
+    }
+    for (key, id) in sim_databases() {
+        let Ok(dataset) = key.parse::<Dataset>() else {
+            continue;
+        };
+        if config.databases.get(dataset).is_none() {
+            config.databases.set(dataset, DatabaseId::parse(id));
+        }
     }
 }
 

@@ -1,8 +1,11 @@
 //! What the binaries run: [`context::Context`] (configuration, DR test mode, secrets and
 //! clients, loaded once) and one module per binary with the function its `main` calls.
 
+pub mod alert_sync;
 pub mod context;
+pub mod customer_status;
 mod error;
 pub mod health_check;
+pub mod sync_command;
 
 pub use error::StartupError;

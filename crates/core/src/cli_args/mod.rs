@@ -3,13 +3,15 @@
 //! beside the function that runs it.
 
 mod logging;
+mod sync;
 
 pub use logging::{LogArgs, LogFormat, init_logging};
+pub use sync::{SyncArgs, SyncFlag};
 
 use std::path::PathBuf;
 
 /// `--config`: where `config.json` is.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct ConfigArgs {
     /// Path of config.json [default: $OBERACONNECT_CONFIG, else ./config.json].
     #[arg(long, short = 'c', value_name = "PATH", global = true)]

@@ -62,6 +62,14 @@ impl Page {
         })
     }
 
+    /// The plain text of the page's title property.
+    pub fn title(&self) -> Option<&str> {
+        self.properties.values().find_map(|value| match value {
+            PropertyValue::Title(text) => Some(text.as_str()),
+            _ => None,
+        })
+    }
+
     /// The plain text of a title or rich text property, if the page has it.
     pub fn text(&self, property: &str) -> Option<&str> {
         match self.properties.get(property)? {

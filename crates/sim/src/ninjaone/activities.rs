@@ -22,6 +22,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response, Result};
 use serde::Serialize;
+use serde_json::json;
 
 use super::auth::Bearer;
 use super::df::DeviceFilter;
@@ -30,6 +31,7 @@ use super::params::{self, Params};
 use super::wire;
 use crate::Sim;
 use crate::fleet::{Activity, Device, Fleet};
+use crate::server::EmptyList;
 
 /// Page size when none is asked for.
 pub const DEFAULT_PAGE_SIZE: usize = 200;
@@ -82,7 +84,7 @@ pub async fn list(_: Bearer, State(sim): State<Arc<Sim>>, params: Params) -> Res
         ..common(&params)?
     };
     let page = sim.fleet.read(|fleet| select(fleet, &selection))?;
-    Ok(Json(page).into_response())
+    Ok(answer(page))
 }
 
 /// One device's activity log; an unknown device answers 404.
@@ -108,7 +110,14 @@ pub async fn of_device(
             .then(|| select(fleet, &selection))
     })?;
     let page = page.ok_or_else(errors::not_found)?;
-    Ok(Json(page).into_response())
+    Ok(answer(page))
+}
+
+/// A page of the log; under the `empty` fault, the same object with no
+/// activities.
+fn answer(page: ActivityPage) -> Response {
+    let empty = json!({ "lastActivityId": page.last_activity_id, "activities": [] });
+    EmptyList(empty).mark(Json(page).into_response())
 }
 
 /// The filters both logs take.

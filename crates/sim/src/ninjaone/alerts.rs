@@ -6,13 +6,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response, Result};
+use axum::response::{Response, Result};
 
 use super::auth::Bearer;
 use super::params::{self, Params};
-use super::{errors, wire};
+use super::{bare_list, errors, wire};
 use crate::Sim;
 use crate::fleet::{Alert, Device, Fleet};
 
@@ -40,7 +39,7 @@ pub async fn list(_: Bearer, State(sim): State<Arc<Sim>>, params: Params) -> Res
             .map(|a| render(&devices, a))
             .collect::<Vec<_>>()
     })?;
-    Ok(Json(alerts).into_response())
+    Ok(bare_list(alerts))
 }
 
 /// Lists the active alerts of one device; an unknown device answers 404.
@@ -62,7 +61,7 @@ pub async fn of_device(
         })
     })?;
     let alerts = alerts.ok_or_else(errors::not_found)?;
-    Ok(Json(alerts).into_response())
+    Ok(bare_list(alerts))
 }
 
 fn devices_by_id(fleet: &Fleet) -> HashMap<i64, &Device> {

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response, Result};
 use super::auth::Bearer;
 use super::df::DeviceFilter;
 use super::params::{self, EntityPage, Params};
-use super::{errors, wire};
+use super::{bare_list, errors, wire};
 use crate::Sim;
 use crate::fleet::{Device, Fleet};
 
@@ -31,7 +31,7 @@ pub async fn list(_: Bearer, State(sim): State<Arc<Sim>>, params: Params) -> Res
             .map(wire::device)
             .collect::<Vec<_>>()
     })?;
-    Ok(Json(devices).into_response())
+    Ok(bare_list(devices))
 }
 
 /// Lists devices with details.
@@ -49,7 +49,7 @@ pub async fn list_detailed(
             .map(|d| wire::device_detailed(d, public_ip(&public_ips, d)))
             .collect::<Vec<_>>()
     })?;
-    Ok(Json(devices).into_response())
+    Ok(bare_list(devices))
 }
 
 /// One device with details, whatever its approval status; an unknown id answers
@@ -93,7 +93,7 @@ pub async fn of_organization(
         })
     })?;
     let devices = devices.ok_or_else(errors::not_found)?;
-    Ok(Json(devices).into_response())
+    Ok(bare_list(devices))
 }
 
 /// The devices passing `filter`, ascending id.

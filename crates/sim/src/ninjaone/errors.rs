@@ -211,7 +211,10 @@ pub fn fault_response(kind: &FaultKind, path: &str) -> Response {
             "504 Gateway Time-out",
             "The gateway timed out.",
         ),
-        FaultKind::InvalidCursor | FaultKind::Unreachable | FaultKind::ExpiredTokens => app_error(
+        FaultKind::InvalidCursor
+        | FaultKind::Unreachable
+        | FaultKind::ExpiredTokens
+        | FaultKind::Empty => app_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "FAILURE",
             "NullPointerException",

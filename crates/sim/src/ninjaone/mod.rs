@@ -18,7 +18,9 @@
 //! injected faults (outage, 5xx, 429, the HTML throttling page, a revoked
 //! secret) are applied before the handlers by the shared gate
 //! (`crate::server`); the "expired tokens" drill is checked with each token.
-//! Every answer carries an `x-nj-request-id` header.
+//! The `empty` fault empties the lists, which the handlers answer with
+//! `bare_list` (activities with their own empty page). Every answer carries an
+//! `x-nj-request-id` header.
 
 mod activities;
 mod alerts;
@@ -38,10 +40,13 @@ use std::sync::Arc;
 
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Router, middleware};
+use axum::{Json, Router, middleware};
 use http::HeaderValue;
+use serde::Serialize;
+use serde_json::json;
 
 use crate::Sim;
+use crate::server::EmptyList;
 
 /// The NinjaOne routes, below `/ninjaone`.
 pub fn router() -> Router<Arc<Sim>> {
@@ -74,6 +79,11 @@ async fn with_request_id(mut response: Response) -> Response {
         response.headers_mut().insert("x-nj-request-id", value);
     }
     response
+}
+
+/// A list's answer: a bare array, `[]` under the `empty` fault.
+fn bare_list(items: impl Serialize) -> Response {
+    EmptyList(json!([])).mark(Json(items).into_response())
 }
 
 async fn not_found() -> Response {

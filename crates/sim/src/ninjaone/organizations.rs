@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response, Result};
 
 use super::auth::Bearer;
 use super::params::{self, EntityPage, Params};
-use super::{errors, wire};
+use super::{bare_list, errors, wire};
 use crate::Sim;
 use crate::fleet::{Fleet, Organization};
 
@@ -27,7 +27,7 @@ pub async fn list(_: Bearer, State(sim): State<Arc<Sim>>, params: Params) -> Res
             .map(wire::organization)
             .collect::<Vec<_>>()
     })?;
-    Ok(Json(organizations).into_response())
+    Ok(bare_list(organizations))
 }
 
 /// Lists organizations with locations, policies and settings.
@@ -43,7 +43,7 @@ pub async fn list_detailed(
             .map(|o| detailed(fleet, o))
             .collect::<Vec<_>>()
     })?;
-    Ok(Json(organizations).into_response())
+    Ok(bare_list(organizations))
 }
 
 /// One organization, detailed; an unknown id answers 404.
@@ -75,7 +75,7 @@ pub async fn locations(_: Bearer, State(sim): State<Arc<Sim>>, params: Params) -
             .map(wire::location)
             .collect::<Vec<_>>()
     })?;
-    Ok(Json(locations).into_response())
+    Ok(bare_list(locations))
 }
 
 fn detailed(fleet: &Fleet, organization: &Organization) -> wire::DetailedOrganization {

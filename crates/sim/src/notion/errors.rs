@@ -251,9 +251,10 @@ pub fn fault_response(kind: &FaultKind, path: &str) -> Response {
         FaultKind::Revoked => unauthorized(),
         FaultKind::LostResponse => status_fault(504, false, path),
         FaultKind::InvalidCursor => validation("The start_cursor provided is invalid."),
-        FaultKind::HtmlThrottle | FaultKind::Unreachable | FaultKind::ExpiredTokens => {
-            status_fault(500, false, path)
-        }
+        FaultKind::HtmlThrottle
+        | FaultKind::Unreachable
+        | FaultKind::ExpiredTokens
+        | FaultKind::Empty => status_fault(500, false, path),
     }
 }
 

@@ -4,8 +4,10 @@
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use serde_json::json;
 
 use super::errors::trace_id;
+use crate::server::EmptyList;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -22,9 +24,14 @@ pub fn data(data: impl Serialize) -> Response {
     respond(data, None)
 }
 
+/// A 200 with a whole, unpaged list.
+pub fn list(items: impl Serialize) -> Response {
+    as_list(respond(items, None))
+}
+
 /// A 200 page of a list; `next_token` is `""` on the last page.
-pub fn page(data: impl Serialize, next_token: String) -> Response {
-    respond(data, Some(next_token))
+pub fn page(items: impl Serialize, next_token: String) -> Response {
+    as_list(respond(items, Some(next_token)))
 }
 
 fn respond(data: impl Serialize, next_token: Option<String>) -> Response {
@@ -35,4 +42,11 @@ fn respond(data: impl Serialize, next_token: Option<String>) -> Response {
         next_token,
     };
     Json(body).into_response()
+}
+
+/// Marks a list for the `empty` fault. An empty list, as the service sends it when
+/// it misbehaves, has no `nextToken` at all.
+fn as_list(response: Response) -> Response {
+    let empty = json!({ "data": [], "httpStatusCode": 200, "traceId": trace_id() });
+    EmptyList(empty).mark(response)
 }

@@ -138,7 +138,8 @@ pub fn fault_response(kind: &FaultKind, path: &str) -> Response {
         FaultKind::HtmlThrottle
         | FaultKind::InvalidCursor
         | FaultKind::Unreachable
-        | FaultKind::ExpiredTokens => status_fault(500, path),
+        | FaultKind::ExpiredTokens
+        | FaultKind::Empty => status_fault(500, path),
     }
 }
 

@@ -13,7 +13,8 @@
 //! httpStatusCode, traceId}` envelope (`envelope`); the three lists page with
 //! `pageSize` and `nextToken` (`paging`). Errors use the service's bodies
 //! ([`errors`]). Rate limits and injected faults are applied before the
-//! handlers, by the shared gate (`crate::server`).
+//! handlers, by the shared gate (`crate::server`); the `empty` fault after
+//! them, to the answers `envelope` marks as lists.
 
 mod auth;
 mod devices;

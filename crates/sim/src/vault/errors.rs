@@ -142,7 +142,8 @@ fn vault_fault(kind: &FaultKind) -> Response {
         | FaultKind::HtmlThrottle
         | FaultKind::InvalidCursor
         | FaultKind::Unreachable
-        | FaultKind::ExpiredTokens => error(
+        | FaultKind::ExpiredTokens
+        | FaultKind::Empty => error(
             StatusCode::GATEWAY_TIMEOUT,
             "GatewayTimeout",
             "The operation timed out.",

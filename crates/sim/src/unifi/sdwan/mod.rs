@@ -22,7 +22,7 @@ pub async fn list(_: ApiKey, State(sim): State<Arc<Sim>>) -> Result<Response> {
             .map(wire::sdwan_summary)
             .collect::<Vec<_>>()
     })?;
-    Ok(envelope::data(configs))
+    Ok(envelope::list(configs))
 }
 
 /// One configuration; an unknown id answers 404 `config not found`.
