@@ -68,7 +68,13 @@ pub fn spec(retire_after_absences: u32) -> DatasetSpec {
             after_absences: retire_after_absences.max(1),
         },
         legacy_key: Some(property::CUSTOMER_ID),
-        routine: &[property::LAST_HEALTH_CHECK],
+        // Measurements move every day; names, states, contracts and retirements do not.
+        routine: &[
+            property::LAST_HEALTH_CHECK,
+            property::HEALTH_SCORE,
+            property::DEPLOYMENT_STATUS,
+            property::DEVICE_COUNT,
+        ],
         routine_retirements: false,
     }
 }

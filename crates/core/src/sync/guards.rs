@@ -1,6 +1,13 @@
 //! The guards: checks that stop a run before it writes anything when the source looks wrong
 //! or the plan is larger than a normal run's. Both say what they saw and how to proceed;
 //! `--force` overrides both.
+//!
+//! - The source guard compares each count a dataset reports (UniFi sites, NinjaOne devices,
+//!   active alerts) with the same count in the last good run.
+//! - The change guard counts rows whose descriptive properties change, or that are retired,
+//!   against the rows in Notion. Measurements (a dataset's routine properties) move every
+//!   day and are not counted; a site list where every name changed at once is (the UniFi
+//!   quirk that calls every single-site gateway `Default` would do exactly that).
 
 use std::fmt;
 
@@ -133,4 +140,79 @@ pub fn substantive_changes(plan: &Plan, spec: &DatasetSpec) -> usize {
         plan.retirements.len()
     };
     substantive + retirements
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Dataset;
+    use crate::notion::{PageId, PropertyValue};
+    use crate::sync::plan::{Change, Update};
+    use crate::sync::spec::Retirement;
+
+    fn spec() -> DatasetSpec {
+        DatasetSpec {
+            dataset: Dataset::CustomerStatus,
+            retirement: Retirement {
+                property: "Deployment Status",
+                retired: "offboarding",
+                reopened: None,
+                after_absences: 3,
+            },
+            legacy_key: None,
+            routine: &["Health Score"],
+            routine_retirements: false,
+        }
+    }
+
+    fn update(property: &str) -> Update {
+        Update {
+            key: "k".into(),
+            label: "k".into(),
+            page: PageId::parse(&"1".repeat(32)).unwrap(),
+            changes: vec![Change {
+                property: property.into(),
+                before: None,
+                after: PropertyValue::Number(Some(1.0)),
+            }],
+        }
+    }
+
+    #[test]
+    fn the_source_guard_needs_a_large_drop_against_a_good_run() {
+        let settings = GuardSettings::default();
+        assert!(check_source("UniFi sites", 0, None, &settings).is_ok());
+        let trip = check_source("UniFi sites", 0, Some(98), &settings).unwrap_err();
+        assert!(trip.to_string().contains("returned 0 UniFi sites"));
+        assert!(check_source("UniFi sites", 60, Some(98), &settings).is_ok());
+        assert!(
+            check_source("alerts", 0, Some(9), &settings).is_ok(),
+            "small drops pass"
+        );
+    }
+
+    #[test]
+    fn the_change_guard_ignores_routine_properties_and_small_plans() {
+        let settings = GuardSettings::default();
+        let mut plan = Plan {
+            existing: 98,
+            ..Plan::default()
+        };
+        plan.updates = (0..60).map(|_| update("Health Score")).collect();
+        assert!(check_changes(&plan, &spec(), &settings).is_ok());
+        plan.updates = (0..24).map(|_| update("Site Name")).collect();
+        assert!(
+            check_changes(&plan, &spec(), &settings).is_ok(),
+            "24 of 98 is under 25 %"
+        );
+        plan.updates.push(update("State"));
+        let trip = check_changes(&plan, &spec(), &settings).unwrap_err();
+        assert!(trip.to_string().contains("25 of 98 rows"), "{trip}");
+        plan.existing = 8;
+        plan.updates.truncate(8);
+        assert!(
+            check_changes(&plan, &spec(), &settings).is_ok(),
+            "under the floor of 10"
+        );
+    }
 }

@@ -207,3 +207,207 @@ fn is_blank(value: &PropertyValue) -> bool {
         PropertyValue::Other(_) => true,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::config::Dataset;
+    use crate::sync::row::SYNC_KEY;
+    use crate::sync::spec::Retirement;
+
+    fn spec(reopened: Option<&'static str>, after: u32) -> DatasetSpec {
+        DatasetSpec {
+            dataset: Dataset::Alerts,
+            retirement: Retirement {
+                property: "Status",
+                retired: "resolved",
+                reopened,
+                after_absences: after,
+            },
+            legacy_key: Some("Alert UID"),
+            routine: &["Last Seen"],
+            routine_retirements: false,
+        }
+    }
+
+    fn page(n: u8, properties: &[(&str, PropertyValue)]) -> Page {
+        Page {
+            id: PageId::parse(&format!("{n:032x}")).unwrap(),
+            created_time: Utc.with_ymd_and_hms(2026, 12, 1, 0, n.into(), 0).unwrap(),
+            last_edited_time: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
+            in_trash: false,
+            properties: properties
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+            truncated: BTreeSet::new(),
+        }
+    }
+
+    fn text(value: &str) -> PropertyValue {
+        PropertyValue::RichText(value.to_owned())
+    }
+
+    fn select(value: &str) -> PropertyValue {
+        PropertyValue::Select(Some(value.to_owned()))
+    }
+
+    fn everything(_: &str, _: &Page) -> bool {
+        true
+    }
+
+    #[test]
+    fn creates_updates_only_changed_properties_and_leaves_the_rest() {
+        let spec = spec(None, 1);
+        let current = CurrentRows::index(
+            vec![
+                page(1, &[(SYNC_KEY, text("a")), ("Severity", select("warning"))]),
+                page(
+                    2,
+                    &[(SYNC_KEY, text("b")), ("Severity", select("critical"))],
+                ),
+            ],
+            &spec,
+        );
+        let desired = vec![
+            DesiredRow::new("a", "A").set("Severity", select("critical")),
+            DesiredRow::new("b", "B").set("Severity", select("critical")),
+            DesiredRow::new("c", "C").set("Severity", select("info")),
+        ];
+        let present = HashSet::from(["a".to_owned(), "b".to_owned(), "c".to_owned()]);
+        let scope = Scope {
+            present: &present,
+            covers: &everything,
+        };
+        let plan = plan(&spec, desired, &current, &scope, &BTreeMap::new(), false);
+        assert_eq!(plan.creates.len(), 1);
+        assert_eq!(plan.updates.len(), 1);
+        assert_eq!(plan.updates[0].changes.len(), 1, "only Severity changed");
+        assert_eq!(plan.updates[0].changes[0].before, Some(select("warning")));
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(plan.writes(), 2);
+    }
+
+    #[test]
+    fn gone_keys_wait_their_absences_then_retire_and_come_back_reopened() {
+        let spec = spec(Some("new"), 3);
+        let rows = |status: &str| {
+            CurrentRows::index(
+                vec![page(
+                    1,
+                    &[(SYNC_KEY, text("a")), ("Status", select(status))],
+                )],
+                &spec,
+            )
+        };
+        let none = HashSet::new();
+        let scope = Scope {
+            present: &none,
+            covers: &everything,
+        };
+        let first = plan(&spec, vec![], &rows("new"), &scope, &BTreeMap::new(), false);
+        assert_eq!((first.waiting, first.retirements.len()), (1, 0));
+        assert_eq!(first.absences["a"], 1);
+        let third = plan(&spec, vec![], &rows("new"), &scope, &first_two(), false);
+        assert_eq!(third.retirements.len(), 1);
+        assert_eq!(third.retirements[0].changes[0].after, select("resolved"));
+        assert!(third.absences.is_empty());
+
+        let again = plan(
+            &spec,
+            vec![],
+            &rows("resolved"),
+            &scope,
+            &BTreeMap::new(),
+            false,
+        );
+        assert_eq!(again.writes(), 0, "a retired row is not retired twice");
+
+        let back = plan(
+            &spec,
+            vec![DesiredRow::new("a", "A")],
+            &rows("resolved"),
+            &scope,
+            &BTreeMap::new(),
+            false,
+        );
+        assert_eq!(back.updates[0].changes[0].after, select("new"), "reopened");
+    }
+
+    fn first_two() -> BTreeMap<String, u32> {
+        BTreeMap::from([("a".to_owned(), 2)])
+    }
+
+    #[test]
+    fn rows_outside_the_scope_or_still_in_the_source_are_not_counted_absent() {
+        let spec = spec(None, 1);
+        let current = CurrentRows::index(
+            vec![
+                page(1, &[(SYNC_KEY, text("in-source"))]),
+                page(2, &[(SYNC_KEY, text("outside"))]),
+            ],
+            &spec,
+        );
+        let present = HashSet::from(["in-source".to_owned()]);
+        let covers = |key: &str, _: &Page| key != "outside";
+        let scope = Scope {
+            present: &present,
+            covers: &covers,
+        };
+        let before = BTreeMap::from([("outside".to_owned(), 2)]);
+        let plan = plan(&spec, vec![], &current, &scope, &before, false);
+        assert!(plan.retirements.is_empty());
+        assert_eq!(
+            plan.absences, before,
+            "a count outside the scope is kept as it was"
+        );
+    }
+
+    #[test]
+    fn legacy_rows_are_adopted_and_duplicates_keep_the_oldest_keyed_page() {
+        let spec = spec(None, 1);
+        let current = CurrentRows::index(
+            vec![
+                page(3, &[(SYNC_KEY, text("a"))]),
+                page(1, &[("Alert UID", text("a"))]),
+                page(2, &[(SYNC_KEY, text("a"))]),
+                page(4, &[("Alert UID", text("legacy"))]),
+                page(5, &[("Notes", text("someone's page"))]),
+            ],
+            &spec,
+        );
+        assert_eq!(current.len(), 2);
+        assert_eq!(current.unkeyed(), 1);
+        let kept = current.get("a").unwrap();
+        assert_eq!(kept.id, PageId::parse(&format!("{:032x}", 2)).unwrap());
+        assert_eq!(current.duplicates()[0].extra.len(), 2);
+        let legacy = current.get("legacy").unwrap();
+        let present = HashSet::from(["legacy".to_owned(), "a".to_owned()]);
+        let scope = Scope {
+            present: &present,
+            covers: &everything,
+        };
+        let plan = plan(
+            &spec,
+            vec![DesiredRow::new("legacy", "L")],
+            &current,
+            &scope,
+            &BTreeMap::new(),
+            true,
+        );
+        assert_eq!(plan.updates[0].page, legacy.id);
+        assert_eq!(
+            plan.updates[0].changes[0].property, SYNC_KEY,
+            "the Sync Key is written"
+        );
+        assert_eq!(
+            plan.writes(),
+            1 + 2,
+            "the update and two duplicates to trash"
+        );
+    }
+}

@@ -28,8 +28,10 @@ pub struct DatasetSpec {
     /// A rich text property that held the key before `Sync Key` existed (`Customer ID`,
     /// `Alert UID`): a row without a `Sync Key` is adopted by it instead of duplicated.
     pub legacy_key: Option<&'static str>,
-    /// Properties that change on every run by design (`Last Health Check`, `Last Seen`):
-    /// an update of only these does not count towards the change guard.
+    /// Properties that follow live measurements and move in normal runs (`Health Score`,
+    /// `Last Health Check`, `Last Seen`): an update of only these does not count towards
+    /// the change guard, which watches descriptive data (names, states, contracts) and
+    /// retirements, where a mass change means a broken source or a mistake.
     pub routine: &'static [&'static str],
     /// Whether retirements are the dataset's daily business (alerts clear all the time) and
     /// do not count towards the change guard; its source guard must then cover an empty
