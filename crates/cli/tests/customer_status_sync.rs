@@ -84,7 +84,10 @@ async fn a_cold_sync_creates_one_page_per_site_and_a_rerun_writes_nothing() {
     assert_eq!(world.writes(), 98, "a re-run with no change writes nothing");
     assert_eq!(again["counts"]["unchanged"], 98);
     assert_eq!(again["counts"]["created"], 0);
-    assert_eq!(again["api_calls"]["notion"], 2, "{again}");
+    assert_eq!(
+        again["api_calls"]["notion"], 1,
+        "one query; the data source id is cached: {again}"
+    );
 
     let audit = world.audit();
     let creates = audit
@@ -619,4 +622,57 @@ async fn renaming_most_sites_at_once_trips_the_change_guard() {
 
     let forced = world.run_json(BIN, &["--force"], 0);
     assert_eq!(forced["counts"]["updated"], 40, "{forced}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicates_are_reported_and_trashed_on_a_full_sync() {
+    let world = World::start().await;
+    world.run_json(BIN, &[], 0);
+    let pages = world.pages(CUSTOMER_STATUS).await;
+    let original = &pages[0];
+    let key = original.text("Sync Key").unwrap().to_owned();
+    // An older tool (or a person) adds a second page with the same key.
+    let data_source = oberaconnect::notion::DataSourceId::parse(CUSTOMER_STATUS).unwrap();
+    let copy = world
+        .notion()
+        .create_page(
+            &data_source,
+            [
+                ("Site Name", &PropertyValue::Title("copy".into())),
+                ("Sync Key", &PropertyValue::RichText(key.clone())),
+            ],
+        )
+        .await
+        .unwrap();
+
+    let run = world.run_json(BIN, &[], 0);
+    assert_eq!(run["counts"]["duplicates"], 1, "{run}");
+    assert!(
+        run["notes"].to_string().contains("run with --full-sync"),
+        "{run}"
+    );
+    assert_eq!(
+        world.pages(CUSTOMER_STATUS).await.len(),
+        99,
+        "reported, not touched"
+    );
+
+    let full = world.run_json(BIN, &["--full-sync"], 0);
+    assert_eq!(full["counts"]["trashed"], 1, "{full}");
+    let pages = world.pages(CUSTOMER_STATUS).await;
+    assert_eq!(by_key(&pages).len(), 98);
+    assert!(
+        pages.iter().all(|p| p.id != copy.id),
+        "the newer copy went to the trash"
+    );
+    assert!(
+        pages.iter().any(|p| p.id == original.id),
+        "the original stays"
+    );
+    let audit = world.audit();
+    let sources = audit
+        .iter()
+        .find(|l| l["event"] == "secret_sources")
+        .unwrap();
+    assert_eq!(sources["sources"]["NOTION_TOKEN"], "vault", "{sources}");
 }

@@ -79,6 +79,12 @@ impl SyncCommand {
             concurrency: context.config.settings.notion.in_flight as usize,
             calls: &calls,
             now: context.now(),
+            secret_sources: context
+                .secrets
+                .sources()
+                .into_iter()
+                .map(|(name, source)| (name.to_string(), source.to_string()))
+                .collect(),
         };
         let options = RunOptions {
             dry_run: args.dry_run,

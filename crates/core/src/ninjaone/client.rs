@@ -199,11 +199,14 @@ impl NinjaoneClient {
 
     /// Every item of an entity list: `pageSize` and `after=<last id>`, ascending ids, until
     /// a page is shorter than `pageSize`. Items without an id end nothing and are kept out.
-    pub(super) async fn entity_pages(
+    pub(super) async fn entity_pages<T>(
         &self,
         path: &str,
         query: &[(&str, String)],
-    ) -> Result<Vec<Value>, NinjaoneError> {
+        read: impl Fn(Value) -> Option<T>,
+    ) -> Result<Vec<T>, NinjaoneError> {
+        // Each page is decoded as it arrives, so at most one page is held as untyped JSON
+        // (a 33,000-device account would otherwise hold every device twice).
         let page_size = self.inner.page_size;
         let mut after: Option<i64> = None;
         let mut items = Vec::new();
@@ -226,7 +229,7 @@ impl NinjaoneClient {
                 .iter()
                 .filter_map(|item| super::de::value_id(&item["id"]))
                 .max();
-            items.extend(page);
+            items.extend(page.into_iter().filter_map(&read));
             if !full {
                 return Ok(items);
             }

@@ -71,20 +71,21 @@ pub struct ActivityQuery {
 impl NinjaoneClient {
     /// Every organization (`GET /v2/organizations`, all pages).
     pub async fn organizations(&self) -> Result<Vec<Organization>, NinjaoneError> {
-        let items = self.entity_pages("/v2/organizations", &[]).await?;
-        Ok(read_items::<wire::Organization>(items)
-            .filter_map(Organization::from_wire)
-            .collect())
+        self.entity_pages("/v2/organizations", &[], |item| {
+            Organization::from_wire(serde_json::from_value::<wire::Organization>(item).ok()?)
+        })
+        .await
     }
 
     /// Devices with details (`GET /v2/devices-detailed`, all pages). Devices of another
     /// organization than the query's are dropped, counted in `dropped` and logged.
     pub async fn devices(&self, query: &DeviceQuery) -> Result<DeviceList, NinjaoneError> {
         let params: Vec<(&str, String)> = query.filter().map(|df| ("df", df)).into_iter().collect();
-        let items = self.entity_pages("/v2/devices-detailed", &params).await?;
-        let all: Vec<Device> = read_items::<wire::Device>(items)
-            .filter_map(Device::from_wire)
-            .collect();
+        let all: Vec<Device> = self
+            .entity_pages("/v2/devices-detailed", &params, |item| {
+                Device::from_wire(serde_json::from_value::<wire::Device>(item).ok()?)
+            })
+            .await?;
         let listed = all.len();
         let devices: Vec<Device> = match query.organization_id {
             Some(org) => all

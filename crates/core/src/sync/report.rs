@@ -109,6 +109,17 @@ pub struct RunReport {
     pub plan: Option<Value>,
     /// What the source guard counted, unfiltered.
     pub guard_counts: Vec<(&'static str, u64)>,
+    /// The process's peak resident memory so far, in MB (Linux only).
+    pub peak_rss_mb: Option<f64>,
+}
+
+/// The process's peak resident set size in MB, from `VmHWM` in `/proc/self/status`; `None`
+/// where there is no such file.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
 }
 
 impl RunReport {

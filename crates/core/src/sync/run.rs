@@ -109,6 +109,9 @@ pub struct Target<'a> {
     pub calls: &'a (dyn Fn() -> ApiCalls + Sync),
     /// The run's clock (simulated in DR test mode).
     pub now: DateTime<Utc>,
+    /// Where each secret came from (`vault`, `environment`, ...), for the audit log; never
+    /// the values.
+    pub secret_sources: Vec<(String, String)>,
 }
 
 /// Runs one dataset: `read` reads its sources. Always returns a report; its `exit_code` is
@@ -135,6 +138,7 @@ where
         error: None,
         plan: None,
         guard_counts: Vec::new(),
+        peak_rss_mb: None,
     };
     let outcome = match Session::open(target, options) {
         Ok(session) => {
@@ -151,6 +155,7 @@ where
     report.exit_code = outcome.code();
     report.api_calls = (target.calls)();
     report.duration_secs = started.elapsed().as_secs_f64();
+    report.peak_rss_mb = super::report::peak_rss_mb();
     report
 }
 
@@ -203,6 +208,12 @@ impl Session {
                     "full_sync": options.full_sync, "force": options.force,
                     "database": target.database.as_str() }),
         );
+        let sources: serde_json::Map<String, serde_json::Value> = target
+            .secret_sources
+            .iter()
+            .map(|(name, source)| (name.clone(), json!(source)))
+            .collect();
+        audit.record("secret_sources", json!({ "sources": sources }));
         let renewal = lease.clone().map(|lease| {
             let store = store.clone();
             tokio::spawn(async move {
@@ -281,12 +292,7 @@ impl Session {
             }
         }
 
-        let data_source = data_source(target).await?;
-        let pages = target
-            .notion
-            .query(&data_source, &Query::all())
-            .await
-            .map_err(|err| RunFailure::new(Outcome::of_failure(err.class()), err))?;
+        let (data_source, pages) = self.read_rows(target).await?;
         let current = CurrentRows::index(pages, &target.spec);
         self.settle_journal(target, &current).map_err(state)?;
 
@@ -346,6 +352,10 @@ impl Session {
         self.record_applied(target, &plan, &applied, report)
             .map_err(state)?;
         if let Some(stop) = applied.stop {
+            if stop.outcome == Outcome::Auth {
+                self.audit
+                    .record("credential_failure", json!({ "message": stop.message }));
+            }
             report.error = Some(stop.message);
             return Ok(stop.outcome);
         }
@@ -353,6 +363,52 @@ impl Session {
             return Ok(Outcome::Partial);
         }
         Ok(review_outcome(options, report))
+    }
+
+    /// The data source of the target database and every page it holds. The data source id
+    /// is cached in the state store (it never changes for a database), so a run makes no
+    /// lookup call; a cached id Notion no longer knows is looked up again.
+    async fn read_rows(
+        &self,
+        target: &Target<'_>,
+    ) -> Result<(DataSourceId, Vec<Page>), RunFailure> {
+        let failure = |err: crate::notion::NotionError| {
+            RunFailure::new(Outcome::of_failure(err.class()), err)
+        };
+        let dataset = target.spec.dataset;
+        let name = format!("data_source:{}", target.database);
+        let cached = self
+            .store
+            .checkpoint(dataset, &name)
+            .ok()
+            .flatten()
+            .and_then(|id| DataSourceId::parse(&id).ok());
+        if let Some(data_source) = cached {
+            match target.notion.query(&data_source, &Query::all()).await {
+                Ok(pages) => return Ok((data_source, pages)),
+                Err(crate::notion::NotionError::NotFound { .. }) => {
+                    tracing::info!(%data_source, "cached data source unknown; looking it up");
+                }
+                Err(err) => return Err(failure(err)),
+            }
+        }
+        let data_source = target
+            .notion
+            .data_source_of(&target.database)
+            .await
+            .map_err(failure)?;
+        if let Err(err) = self
+            .store
+            .set_checkpoint(dataset, &name, data_source.as_str())
+        {
+            tracing::warn!(cause = %err, "the data source id was not cached");
+        }
+        let pages = target
+            .notion
+            .query(&data_source, &Query::all())
+            .await
+            .map_err(failure)?;
+        Ok((data_source, pages))
     }
 
     /// Forgets intents whose page the full read found, and those it did not (they were
@@ -482,15 +538,6 @@ fn describe(plan: &Plan, unkeyed: usize, report: &mut RunReport) {
             "{unkeyed} pages have no Sync Key and were left alone (not written by this toolkit)"
         ));
     }
-}
-
-/// The data source of the target database.
-async fn data_source(target: &Target<'_>) -> Result<DataSourceId, RunFailure> {
-    target
-        .notion
-        .data_source_of(&target.database)
-        .await
-        .map_err(|err| RunFailure::new(Outcome::of_failure(err.class()), err))
 }
 
 fn progress_bar(options: &RunOptions, writes: usize) -> ProgressBar {
