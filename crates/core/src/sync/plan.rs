@@ -52,7 +52,8 @@ pub struct Plan {
     pub existing: usize,
     /// Rows whose key is missing from the source but not yet long enough to retire.
     pub waiting: usize,
-    /// Absence counts to keep once the plan is applied.
+    /// Absence counts to keep once the plan is applied: one past the limit for rows
+    /// already retired, so that they are retired once and then left to people.
     pub absences: BTreeMap<String, u32>,
 }
 
@@ -123,16 +124,16 @@ pub fn plan(
             }
             continue;
         }
-        if is_retired(spec, page) {
-            continue;
-        }
-        let count = before + 1;
-        if count >= spec.retirement.after_absences {
-            plan.retirements.push(retirement(spec, key, page));
-        } else {
+        // Retire once, when the absences reach the limit; later runs count on but leave
+        // the row as people then keep it (a person may reopen a cleared alert's row).
+        let after = spec.retirement.after_absences;
+        let count = (before + 1).min(after + 1);
+        if count < after {
             plan.waiting += 1;
-            plan.absences.insert(key.to_owned(), count);
+        } else if count == after && !is_retired(spec, page) {
+            plan.retirements.push(retirement(spec, key, page));
         }
+        plan.absences.insert(key.to_owned(), count);
     }
     plan.creates.sort_by(|a, b| a.key.cmp(&b.key));
     plan.updates.sort_by(|a, b| a.key.cmp(&b.key));
@@ -315,17 +316,30 @@ mod tests {
         let third = plan(&spec, vec![], &rows("new"), &scope, &first_two(), false);
         assert_eq!(third.retirements.len(), 1);
         assert_eq!(third.retirements[0].changes[0].after, select("resolved"));
-        assert!(third.absences.is_empty());
+        assert_eq!(third.absences["a"], 3);
 
-        let again = plan(
+        let fourth = plan(&spec, vec![], &rows("new"), &scope, &third.absences, false);
+        assert_eq!(
+            fourth.writes(),
+            0,
+            "retired once; a person's later status stands"
+        );
+        assert_eq!(
+            fourth.absences["a"], 4,
+            "counted one past the limit, no further"
+        );
+        let fifth = plan(&spec, vec![], &rows("new"), &scope, &fourth.absences, false);
+        assert_eq!(fifth.absences["a"], 4);
+
+        let already = plan(
             &spec,
             vec![],
             &rows("resolved"),
             &scope,
-            &BTreeMap::new(),
+            &first_two(),
             false,
         );
-        assert_eq!(again.writes(), 0, "a retired row is not retired twice");
+        assert_eq!(already.writes(), 0, "a row already resolved is not written");
 
         let back = plan(
             &spec,
