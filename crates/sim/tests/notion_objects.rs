@@ -146,8 +146,10 @@ async fn data_sources_carry_the_seeded_schemas() {
         json!({ "type": "database_id", "database_id": daily_health().database_id })
     );
     let properties = &source["properties"];
-    assert_eq!(properties.as_object().unwrap().len(), 15);
+    // The earlier 14 columns, `Sync Key`, and the three ISP columns this toolkit adds.
+    assert_eq!(properties.as_object().unwrap().len(), 18);
     assert_eq!(properties["Date"]["id"], "title");
+    assert_eq!(properties["WAN Uptime"]["number"]["format"], "percent");
     assert_eq!(
         properties["Availability Percentage"]["number"]["format"],
         "percent"

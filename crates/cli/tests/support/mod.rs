@@ -23,6 +23,8 @@ use serde_json::{Value, json};
 
 /// Data source ids of the simulator's four databases.
 pub const CUSTOMER_STATUS: &str = "00000000-0000-4000-8000-00000000d501";
+/// Config Changes Log.
+pub const CONFIG_CHANGES: &str = "00000000-0000-4000-8000-00000000d503";
 /// Device Issues.
 pub const ALERTS: &str = "00000000-0000-4000-8000-00000000d504";
 

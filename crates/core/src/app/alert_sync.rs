@@ -13,7 +13,7 @@ use crate::model::alerts::{self, Directory, local_date, property};
 use crate::ninjaone::DeviceQuery;
 use crate::notion::{Page, PropertyValue};
 use crate::secrets::SecretName;
-use crate::sync::{RunFailure, SourceRows};
+use crate::sync::{CurrentRead, RunFailure, SourceRows};
 
 /// The binary.
 pub const COMMAND: SyncCommand = SyncCommand {
@@ -106,6 +106,8 @@ async fn read(context: &Context, args: &SyncArgs) -> Result<SourceRows, RunFailu
         ],
         review: Vec::new(),
         notes: Vec::new(),
+        read: CurrentRead::All,
+        checkpoints: Vec::new(),
     })
 }
 

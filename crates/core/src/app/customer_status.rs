@@ -11,7 +11,7 @@ use crate::http::FailureClass;
 use crate::model::customer_status::{self, AlertsByOrganization, Sources};
 use crate::ninjaone::DeviceQuery;
 use crate::secrets::SecretName;
-use crate::sync::{Covers, RunFailure, SourceRows};
+use crate::sync::{Covers, CurrentRead, RunFailure, SourceRows};
 
 /// The binary.
 pub const COMMAND: SyncCommand = SyncCommand {
@@ -109,5 +109,7 @@ async fn read(context: &Context, args: &SyncArgs) -> Result<SourceRows, RunFailu
         guard_counts: vec![("UniFi sites", sites.len() as u64)],
         review: mapped.review,
         notes,
+        read: CurrentRead::All,
+        checkpoints: Vec::new(),
     })
 }

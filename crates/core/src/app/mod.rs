@@ -2,8 +2,11 @@
 //! clients, loaded once) and one module per binary with the function its `main` calls.
 
 pub mod alert_sync;
+pub mod config_change_log;
+pub mod config_changes;
 pub mod context;
 pub mod customer_status;
+pub mod daily_health;
 mod error;
 pub mod health_check;
 pub mod sync_command;

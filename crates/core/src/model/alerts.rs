@@ -64,15 +64,16 @@ pub mod property {
 pub fn spec() -> DatasetSpec {
     DatasetSpec {
         dataset: Dataset::Alerts,
-        retirement: Retirement {
+        retirement: Some(Retirement {
             property: property::STATUS,
             retired: "resolved",
             reopened: Some("new"),
             after_absences: 1,
-        },
+        }),
         legacy_key: Some(property::ALERT_UID),
         routine: &[property::LAST_SEEN],
         routine_retirements: true,
+        optional: &[],
     }
 }
 

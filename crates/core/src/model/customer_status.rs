@@ -61,12 +61,12 @@ pub mod property {
 pub fn spec(retire_after_absences: u32) -> DatasetSpec {
     DatasetSpec {
         dataset: Dataset::CustomerStatus,
-        retirement: Retirement {
+        retirement: Some(Retirement {
             property: property::DEPLOYMENT_STATUS,
             retired: "offboarding",
             reopened: None,
             after_absences: retire_after_absences.max(1),
-        },
+        }),
         legacy_key: Some(property::CUSTOMER_ID),
         // Measurements move every day; names, states, contracts and retirements do not.
         routine: &[
@@ -76,6 +76,7 @@ pub fn spec(retire_after_absences: u32) -> DatasetSpec {
             property::DEVICE_COUNT,
         ],
         routine_retirements: false,
+        optional: &[],
     }
 }
 

@@ -154,6 +154,9 @@ pub struct Activity {
     pub user_email: Option<String>,
     /// `data.message.code`.
     pub message_code: Option<String>,
+    /// `data.message.params.clientId`: the organization a `SYSTEM` or `USER` row is about
+    /// (device rows name it through their device instead).
+    pub client_id: Option<i64>,
 }
 
 /// Activities read by a walk of the log, newest first.
@@ -259,6 +262,7 @@ impl Activity {
             id: a.id?,
             user_name: param(&a.data, "appUserName"),
             user_email: param(&a.data, "appUserEmail"),
+            client_id: param(&a.data, "clientId").and_then(|id| id.trim().parse().ok()),
             message_code: a
                 .data
                 .pointer("/message/code")

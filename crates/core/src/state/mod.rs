@@ -20,6 +20,7 @@ mod journal;
 mod locks;
 mod runs;
 mod schema;
+mod snapshots;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -30,6 +31,7 @@ use rusqlite::Connection;
 pub use locks::{HeldBy, LEASE, Lease};
 pub use runs::RunRecord;
 pub use schema::VERSION as SCHEMA_VERSION;
+pub use snapshots::StoredSnapshot;
 
 use crate::config::Dataset;
 

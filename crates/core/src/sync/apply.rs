@@ -13,6 +13,7 @@
 //! no new one starts. Any other failure (Notion refusing one row) is counted and the run goes
 //! on.
 
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -87,6 +88,8 @@ pub struct Applied {
     pub failures: Vec<RowFailure>,
     /// Writes never started because the run stopped.
     pub skipped: usize,
+    /// Keys whose write failed or never started: checkpoints must not pass them.
+    pub incomplete: HashSet<String>,
     /// Why the run stopped early, if it did.
     pub stop: Option<Stop>,
 }
@@ -163,7 +166,8 @@ pub async fn apply(writer: &Writer, plan: &Plan, progress: &ProgressBar) -> Appl
     let mut tasks = JoinSet::new();
     let mut applied = Applied::default();
     let mut started = 0;
-    for write in writes {
+    let mut writes = writes.into_iter();
+    for write in writes.by_ref() {
         // The semaphore is never closed, so acquiring can only wait, not fail.
         let Ok(permit) = permits.clone().acquire_owned().await else {
             break;
@@ -172,6 +176,7 @@ pub async fn apply(writer: &Writer, plan: &Plan, progress: &ProgressBar) -> Appl
             record(&mut applied, done, progress);
         }
         if stop.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+            applied.incomplete.insert(write.key().to_owned());
             break;
         }
         started += 1;
@@ -197,6 +202,9 @@ pub async fn apply(writer: &Writer, plan: &Plan, progress: &ProgressBar) -> Appl
     while let Some(done) = tasks.join_next().await {
         record(&mut applied, done, progress);
     }
+    applied
+        .incomplete
+        .extend(writes.map(|w| w.key().to_owned()));
     applied.skipped = total - started;
     applied.stop = stop.lock().unwrap_or_else(|e| e.into_inner()).take();
     applied
@@ -226,12 +234,15 @@ fn record(applied: &mut Applied, done: Result<Done, tokio::task::JoinError>, bar
             "retire" => applied.retired += 1,
             _ => applied.trashed += 1,
         },
-        Err(failed) => applied.failures.push(RowFailure {
-            key,
-            label,
-            action,
-            error: first_line(&failed.message),
-        }),
+        Err(failed) => {
+            applied.incomplete.insert(key.clone());
+            applied.failures.push(RowFailure {
+                key,
+                label,
+                action,
+                error: first_line(&failed.message),
+            });
+        }
     }
 }
 
@@ -253,13 +264,7 @@ fn writes(plan: &Plan) -> Vec<Write> {
 async fn execute(writer: &Writer, write: Write) -> Result<(), Failed> {
     match write {
         Write::Create(row) => {
-            let (page, found) = create(writer, &row).await?;
-            let names: Vec<&str> = row.create_properties().map(|(name, _)| name).collect();
-            writer.audit.record(
-                "write",
-                json!({ "action": "create", "key": row.key, "page": page.as_str(),
-                        "found_by_lookup": found, "properties": names }),
-            );
+            create_audited(writer, &row).await?;
         }
         Write::Update(update) => update_page(writer, &update, "update").await?,
         Write::Retire(update) => update_page(writer, &update, "retire").await?,
@@ -287,6 +292,26 @@ async fn update_page(writer: &Writer, update: &Update, action: &str) -> Result<(
                 "properties": names }),
     );
     Ok(())
+}
+
+/// Creates one row through the journal, as a plan's creates are (for a single entry written
+/// outside a sync run, such as a manual change). Returns the page id.
+pub async fn create_one(writer: &Writer, row: &DesiredRow) -> Result<PageId, Stop> {
+    create_audited(writer, row).await.map_err(|failed| Stop {
+        outcome: failed.stop.unwrap_or(Outcome::Partial),
+        message: failed.message,
+    })
+}
+
+async fn create_audited(writer: &Writer, row: &DesiredRow) -> Result<PageId, Failed> {
+    let (page, found) = create(writer, row).await?;
+    let names: Vec<&str> = row.create_properties().map(|(name, _)| name).collect();
+    writer.audit.record(
+        "write",
+        json!({ "action": "create", "key": row.key, "page": page.as_str(),
+                "found_by_lookup": found, "properties": names }),
+    );
+    Ok(page)
 }
 
 /// Creates the page of `row` through the journal; returns its id and whether a lookup (not

@@ -153,15 +153,16 @@ mod tests {
     fn spec() -> DatasetSpec {
         DatasetSpec {
             dataset: Dataset::CustomerStatus,
-            retirement: Retirement {
+            retirement: Some(Retirement {
                 property: "Deployment Status",
                 retired: "offboarding",
                 reopened: None,
                 after_absences: 3,
-            },
+            }),
             legacy_key: None,
             routine: &["Health Score"],
             routine_retirements: false,
+            optional: &[],
         }
     }
 

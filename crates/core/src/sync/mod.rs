@@ -25,11 +25,13 @@ mod row;
 mod run;
 mod spec;
 
-pub use apply::{Applied, GUARDED_CREATES, RowFailure, Stop, Writer};
+pub use apply::{Applied, GUARDED_CREATES, RowFailure, Stop, Writer, create_one};
 pub use current::{CurrentRows, Duplicate};
 pub use guards::{GuardTrip, MIN_GUARDED_CHANGES, check_changes, check_source};
 pub use plan::{Change, Plan, Scope, Update, plan};
 pub use report::{ApiCalls, ReviewItem, RowCounts, RunReport, plan_json, plan_text};
 pub use row::{DesiredRow, SYNC_KEY};
-pub use run::{Covers, RunFailure, RunOptions, SourceRows, Target, run};
+pub use run::{
+    CheckpointPlan, Covers, CurrentRead, RunFailure, RunOptions, SourceRows, Target, run,
+};
 pub use spec::{DatasetSpec, Retirement};

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::current::{CurrentRows, Duplicate};
 use super::row::DesiredRow;
-use super::spec::DatasetSpec;
+use super::spec::{DatasetSpec, Retirement};
 use crate::notion::{Page, PageId, PropertyValue};
 
 /// One property a write changes.
@@ -113,6 +113,9 @@ pub fn plan(
             }
         }
     }
+    let Some(retire) = &spec.retirement else {
+        return sorted(plan);
+    };
     for (key, page) in current.iter() {
         if wanted.contains(key) || scope.present.contains(key) {
             continue;
@@ -126,15 +129,19 @@ pub fn plan(
         }
         // Retire once, when the absences reach the limit; later runs count on but leave
         // the row as people then keep it (a person may reopen a cleared alert's row).
-        let after = spec.retirement.after_absences;
+        let after = retire.after_absences;
         let count = (before + 1).min(after + 1);
         if count < after {
             plan.waiting += 1;
-        } else if count == after && !is_retired(spec, page) {
-            plan.retirements.push(retirement(spec, key, page));
+        } else if count == after && !is_retired(retire, page) {
+            plan.retirements.push(retirement(retire, key, page));
         }
         plan.absences.insert(key.to_owned(), count);
     }
+    sorted(plan)
+}
+
+fn sorted(mut plan: Plan) -> Plan {
     plan.creates.sort_by(|a, b| a.key.cmp(&b.key));
     plan.updates.sort_by(|a, b| a.key.cmp(&b.key));
     plan.retirements.sort_by(|a, b| a.key.cmp(&b.key));
@@ -157,10 +164,13 @@ fn changes(spec: &DatasetSpec, row: &DesiredRow, page: &Page) -> Vec<Change> {
             after: value.clone(),
         })
         .collect();
-    let marker = spec.retirement.property;
-    if let Some(reopened) = spec.retirement.reopened
+    let Some(retire) = &spec.retirement else {
+        return changes;
+    };
+    let marker = retire.property;
+    if let Some(reopened) = retire.reopened
         && !row.properties.contains_key(marker)
-        && is_retired(spec, page)
+        && is_retired(retire, page)
     {
         changes.push(Change {
             property: marker.to_owned(),
@@ -171,8 +181,8 @@ fn changes(spec: &DatasetSpec, row: &DesiredRow, page: &Page) -> Vec<Change> {
     changes
 }
 
-fn retirement(spec: &DatasetSpec, key: &str, page: &Page) -> Update {
-    let marker = spec.retirement.property;
+fn retirement(retire: &Retirement, key: &str, page: &Page) -> Update {
+    let marker = retire.property;
     Update {
         key: key.to_owned(),
         label: page.title().unwrap_or(key).to_owned(),
@@ -180,16 +190,16 @@ fn retirement(spec: &DatasetSpec, key: &str, page: &Page) -> Update {
         changes: vec![Change {
             property: marker.to_owned(),
             before: page.properties.get(marker).cloned(),
-            after: PropertyValue::Select(Some(spec.retirement.retired.to_owned())),
+            after: PropertyValue::Select(Some(retire.retired.to_owned())),
         }],
     }
 }
 
-fn is_retired(spec: &DatasetSpec, page: &Page) -> bool {
+fn is_retired(retire: &Retirement, page: &Page) -> bool {
     matches!(
-        page.properties.get(spec.retirement.property),
+        page.properties.get(retire.property),
         Some(PropertyValue::Select(Some(v)) | PropertyValue::Status(Some(v)))
-            if v == spec.retirement.retired
+            if v == retire.retired
     )
 }
 
@@ -218,20 +228,20 @@ mod tests {
     use super::*;
     use crate::config::Dataset;
     use crate::sync::row::SYNC_KEY;
-    use crate::sync::spec::Retirement;
 
     fn spec(reopened: Option<&'static str>, after: u32) -> DatasetSpec {
         DatasetSpec {
             dataset: Dataset::Alerts,
-            retirement: Retirement {
+            retirement: Some(Retirement {
                 property: "Status",
                 retired: "resolved",
                 reopened,
                 after_absences: after,
-            },
+            }),
             legacy_key: Some("Alert UID"),
             routine: &["Last Seen"],
             routine_retirements: false,
+            optional: &[],
         }
     }
 

@@ -24,7 +24,7 @@ use super::current::CurrentRows;
 use super::guards::{GuardTrip, check_changes, check_source};
 use super::plan::{Plan, Scope, plan};
 use super::report::{ApiCalls, ReviewItem, RowCounts, RunReport, plan_json, plan_text};
-use super::row::DesiredRow;
+use super::row::{DesiredRow, SYNC_KEY};
 use super::spec::DatasetSpec;
 use crate::audit::AuditLog;
 use crate::config::GuardSettings;
@@ -35,6 +35,38 @@ use crate::state::{Lease, StateStore};
 /// Whether a current row is within what a run looked at (`--site`, dates): rows outside it
 /// are neither retired nor counted absent.
 pub type Covers = Box<dyn Fn(&str, &Page) -> bool + Send + Sync>;
+
+/// Which current rows a run reads from Notion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurrentRead {
+    /// Every row of the data source (datasets of one row per thing now: sites, alerts).
+    All,
+    /// Only the rows with these keys (datasets that only grow: days, changes), in queries
+    /// of 100 keys. Legacy keys are not looked at.
+    Keys(Vec<String>),
+}
+
+/// A checkpoint that advances only past rows Notion confirmed: its values in the order a
+/// run reaches them, each with the keys that must be written (or already right) first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointPlan {
+    /// The checkpoint's name in the state store.
+    pub name: String,
+    /// Values in order, each with the keys it covers.
+    pub steps: Vec<(String, Vec<String>)>,
+}
+
+impl CheckpointPlan {
+    /// The value reached when every key of `incomplete` is still to be written: the last
+    /// step before the first that covers one of them.
+    pub fn reached(&self, incomplete: &HashSet<String>) -> Option<&str> {
+        self.steps
+            .iter()
+            .take_while(|(_, keys)| !keys.iter().any(|k| incomplete.contains(k)))
+            .last()
+            .map(|(value, _)| value.as_str())
+    }
+}
 
 /// What a dataset read from its sources for one run.
 pub struct SourceRows {
@@ -51,6 +83,10 @@ pub struct SourceRows {
     pub review: Vec<ReviewItem>,
     /// What the operator should know.
     pub notes: Vec<String>,
+    /// Which current rows to read.
+    pub read: CurrentRead,
+    /// Checkpoints to commit once the writes they cover are confirmed.
+    pub checkpoints: Vec<CheckpointPlan>,
 }
 
 /// A failure before any write: the outcome it stands for and its message.
@@ -292,8 +328,14 @@ impl Session {
             }
         }
 
-        let (data_source, pages) = self.read_rows(target).await?;
+        let pending = self.store.pending_intents(dataset).map_err(state)?;
+        let (data_source, pages) = self.read_rows(target, &source.read, &pending).await?;
         let current = CurrentRows::index(pages, &target.spec);
+        let mut rows = source.rows;
+        if !target.spec.optional.is_empty() {
+            self.drop_missing_columns(target, &data_source, &mut rows, report)
+                .await?;
+        }
         self.settle_journal(target, &current).map_err(state)?;
 
         let absences = self.store.absences(dataset).map_err(state)?;
@@ -303,7 +345,7 @@ impl Session {
         };
         let plan = plan(
             &target.spec,
-            source.rows,
+            rows,
             &current,
             &scope,
             &absences,
@@ -351,6 +393,8 @@ impl Session {
         bar.finish_and_clear();
         self.record_applied(target, &plan, &applied, report)
             .map_err(state)?;
+        self.commit_checkpoints(target, &source.checkpoints, &applied.incomplete)
+            .map_err(state)?;
         if let Some(stop) = applied.stop {
             if stop.outcome == Outcome::Auth {
                 self.audit
@@ -365,12 +409,15 @@ impl Session {
         Ok(review_outcome(options, report))
     }
 
-    /// The data source of the target database and every page it holds. The data source id
-    /// is cached in the state store (it never changes for a database), so a run makes no
-    /// lookup call; a cached id Notion no longer knows is looked up again.
+    /// The data source of the target database and the pages `read` asks for (with the keys
+    /// of `pending` creates, so that the journal is settled from what Notion holds). The
+    /// data source id is cached in the state store (it never changes for a database), so a
+    /// run makes no lookup call; a cached id Notion no longer knows is looked up again.
     async fn read_rows(
         &self,
         target: &Target<'_>,
+        read: &CurrentRead,
+        pending: &[String],
     ) -> Result<(DataSourceId, Vec<Page>), RunFailure> {
         let failure = |err: crate::notion::NotionError| {
             RunFailure::new(Outcome::of_failure(err.class()), err)
@@ -384,7 +431,7 @@ impl Session {
             .flatten()
             .and_then(|id| DataSourceId::parse(&id).ok());
         if let Some(data_source) = cached {
-            match target.notion.query(&data_source, &Query::all()).await {
+            match read_pages(target.notion, &data_source, read, pending).await {
                 Ok(pages) => return Ok((data_source, pages)),
                 Err(crate::notion::NotionError::NotFound { .. }) => {
                     tracing::info!(%data_source, "cached data source unknown; looking it up");
@@ -403,12 +450,69 @@ impl Session {
         {
             tracing::warn!(cause = %err, "the data source id was not cached");
         }
-        let pages = target
-            .notion
-            .query(&data_source, &Query::all())
+        let pages = read_pages(target.notion, &data_source, read, pending)
             .await
             .map_err(failure)?;
         Ok((data_source, pages))
+    }
+
+    /// Leaves out of `rows` the optional properties the database does not have, and says so.
+    async fn drop_missing_columns(
+        &self,
+        target: &Target<'_>,
+        data_source: &DataSourceId,
+        rows: &mut [DesiredRow],
+        report: &mut RunReport,
+    ) -> Result<(), RunFailure> {
+        let schema = target
+            .notion
+            .data_source(data_source)
+            .await
+            .map_err(|err| RunFailure::new(Outcome::of_failure(err.class()), err))?;
+        let missing: Vec<&str> = target
+            .spec
+            .optional
+            .iter()
+            .copied()
+            .filter(|name| !schema.properties.contains_key(*name))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        for row in rows.iter_mut() {
+            for name in &missing {
+                row.properties.remove(*name);
+                row.on_create.remove(*name);
+            }
+        }
+        report.notes.push(format!(
+            "the database has no {} column(s), so those values were not written; add them \
+             (number properties) to publish them",
+            missing.join(", ")
+        ));
+        Ok(())
+    }
+
+    /// Commits each checkpoint as far as the confirmed writes allow.
+    fn commit_checkpoints(
+        &self,
+        target: &Target<'_>,
+        plans: &[CheckpointPlan],
+        incomplete: &HashSet<String>,
+    ) -> Result<(), crate::state::StateError> {
+        let dataset = target.spec.dataset;
+        for plan in plans {
+            let Some(value) = plan.reached(incomplete) else {
+                continue;
+            };
+            if self.store.checkpoint(dataset, &plan.name)?.as_deref() == Some(value) {
+                continue;
+            }
+            self.store.set_checkpoint(dataset, &plan.name, value)?;
+            self.audit
+                .record("checkpoint", json!({ "name": plan.name, "value": value }));
+        }
+        Ok(())
     }
 
     /// Forgets intents whose page the full read found, and those it did not (they were
@@ -509,6 +613,34 @@ fn review_outcome(options: &RunOptions, report: &RunReport) -> Outcome {
     }
 }
 
+/// The pages `read` selects, plus those of the `pending` keys.
+async fn read_pages(
+    notion: &NotionClient,
+    data_source: &DataSourceId,
+    read: &CurrentRead,
+    pending: &[String],
+) -> Result<Vec<Page>, crate::notion::NotionError> {
+    let CurrentRead::Keys(keys) = read else {
+        return notion.query(data_source, &Query::all()).await;
+    };
+    let mut wanted: Vec<&str> = keys.iter().chain(pending).map(String::as_str).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut pages = Vec::new();
+    for chunk in wanted.chunks(100) {
+        let conditions: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|key| json!({ "property": SYNC_KEY, "rich_text": { "equals": key } }))
+            .collect();
+        let query = Query {
+            filter: Some(json!({ "or": conditions })),
+            properties: Vec::new(),
+        };
+        pages.extend(notion.query(data_source, &query).await?);
+    }
+    Ok(pages)
+}
+
 /// Counts and notes the plan gives before anything is applied.
 fn describe(plan: &Plan, unkeyed: usize, report: &mut RunReport) {
     let counts = &mut report.counts;
@@ -551,4 +683,27 @@ fn progress_bar(options: &RunOptions, writes: usize) -> ProgressBar {
     }
     bar.enable_steady_tick(Duration::from_millis(250));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkpoint_stops_before_the_first_unconfirmed_key() {
+        let plan = CheckpointPlan {
+            name: "id".into(),
+            steps: vec![
+                ("10".into(), vec!["a".into()]),
+                ("12".into(), vec!["b".into()]),
+                ("15".into(), Vec::new()),
+            ],
+        };
+        let none = HashSet::new();
+        assert_eq!(plan.reached(&none), Some("15"));
+        let b = HashSet::from(["b".to_owned()]);
+        assert_eq!(plan.reached(&b), Some("10"));
+        let a = HashSet::from(["a".to_owned()]);
+        assert_eq!(plan.reached(&a), None, "nothing confirmed, nothing moves");
+    }
 }

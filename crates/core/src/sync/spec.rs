@@ -23,8 +23,9 @@ pub struct Retirement {
 pub struct DatasetSpec {
     /// Which dataset.
     pub dataset: Dataset,
-    /// How its rows are retired.
-    pub retirement: Retirement,
+    /// How its rows are retired; `None` for datasets whose rows stay as history when the
+    /// source moves on (daily rows, the change log).
+    pub retirement: Option<Retirement>,
     /// A rich text property that held the key before `Sync Key` existed (`Customer ID`,
     /// `Alert UID`): a row without a `Sync Key` is adopted by it instead of duplicated.
     pub legacy_key: Option<&'static str>,
@@ -37,4 +38,7 @@ pub struct DatasetSpec {
     /// do not count towards the change guard; its source guard must then cover an empty
     /// answer.
     pub routine_retirements: bool,
+    /// Properties the dataset writes only where the database has them (columns added after
+    /// the earlier scripts' schema); the engine reads the schema and leaves out the others.
+    pub optional: &'static [&'static str],
 }

@@ -218,6 +218,10 @@ fn daily_health() -> Vec<(&'static str, Value)> {
         ),
         ("Health Score", number("number")),
         ("Notes", text()),
+        // Added by this toolkit: the day's ISP figures (UniFi 1-hour metrics).
+        ("WAN Uptime", number("percent")),
+        ("Latency (ms)", number("number")),
+        ("Packet Loss", number("percent")),
     ]
 }
 
