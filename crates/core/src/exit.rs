@@ -25,6 +25,10 @@ pub enum Outcome {
     Locked = 7,
     /// The sync succeeded but sites need review (only with `--fail-on-review`).
     Review = 8,
+    /// A check found differences: Notion against the sources (`--validate`), against a
+    /// backup (`notion-export --verify`) or against the expected schema
+    /// (`setup-databases --verify`).
+    Mismatch = 9,
 }
 
 impl Outcome {
@@ -45,6 +49,7 @@ impl Outcome {
             Outcome::Guard => "guard",
             Outcome::Locked => "locked",
             Outcome::Review => "review",
+            Outcome::Mismatch => "mismatch",
         }
     }
 
@@ -60,6 +65,7 @@ impl Outcome {
             Outcome::Guard,
             Outcome::Locked,
             Outcome::Review,
+            Outcome::Mismatch,
         ]
         .into_iter()
         .find(|o| o.code() == code)
@@ -87,7 +93,8 @@ Exit codes:
   5  upstream unavailable after retries (Notion, UniFi, NinjaOne)
   6  guard tripped: implausible source data or too large a change; nothing written
   7  locked: another run of the same dataset is in progress
-  8  sites need review (only with --fail-on-review)";
+  8  sites need review (only with --fail-on-review)
+  9  mismatch: a verification found differences (--validate, --verify)";
 
 impl From<Outcome> for std::process::ExitCode {
     fn from(outcome: Outcome) -> Self {

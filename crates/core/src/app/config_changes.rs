@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::context::Context;
 use super::sync_command::{SyncCommand, resolve_site, today};
+use super::unifi_fleet::UnifiFleet;
 use crate::cli_args::{SyncArgs, SyncFlag};
 use crate::config::{Dataset, SiteId};
 use crate::exit::Outcome;
@@ -27,7 +28,7 @@ use crate::ninjaone::{ActivityLog, ActivityQuery, DeviceQuery};
 use crate::secrets::SecretName;
 use crate::state::StateStore;
 use crate::sync::{CheckpointPlan, CurrentRead, DesiredRow, RunFailure, SourceRows};
-use crate::unifi::{Host, Site};
+use crate::unifi::Host;
 
 /// The binary.
 pub const COMMAND: SyncCommand = SyncCommand {
@@ -69,17 +70,10 @@ pub async fn run(args: SyncArgs) -> Outcome {
         .await
 }
 
-/// What the UniFi side read: sites, their names and hosts' devices.
-struct Unifi {
-    sites: Vec<Site>,
-    hosts: Vec<Host>,
-    devices: Vec<crate::unifi::Device>,
-}
-
 async fn read(context: &Context, args: &SyncArgs) -> Result<SourceRows, RunFailure> {
     let store = StateStore::open(&context.state_path)
         .map_err(|err| RunFailure::new(Outcome::Config, err))?;
-    let unifi = read_unifi(context).await?;
+    let unifi = UnifiFleet::read(context).await?;
     let only_site = match &args.site {
         Some(wanted) => Some(resolve_site(wanted, &unifi.sites, &unifi.hosts)?.0),
         None => None,
@@ -167,20 +161,6 @@ async fn read(context: &Context, args: &SyncArgs) -> Result<SourceRows, RunFailu
     })
 }
 
-async fn read_unifi(context: &Context) -> Result<Unifi, RunFailure> {
-    let failure =
-        |err: crate::unifi::UnifiError| RunFailure::new(Outcome::of_failure(err.class()), err);
-    let (hosts, sites) =
-        tokio::try_join!(context.unifi.hosts(), context.unifi.sites()).map_err(failure)?;
-    let host_ids: Vec<String> = hosts.iter().map(|h| h.id.clone()).collect();
-    let devices = context.unifi.devices(&host_ids).await.map_err(failure)?;
-    Ok(Unifi {
-        sites,
-        hosts,
-        devices,
-    })
-}
-
 /// The activity log a run looks at, and whether it starts at the beginning.
 struct Activities {
     log: ActivityLog,
@@ -243,7 +223,7 @@ fn in_range(args: &SyncArgs, context: &Context, time: Option<DateTime<Utc>>) -> 
 }
 
 /// Which site each NinjaOne organization and device belongs to.
-async fn attribution(context: &Context, unifi: &Unifi) -> Result<Attribution, RunFailure> {
+async fn attribution(context: &Context, unifi: &UnifiFleet) -> Result<Attribution, RunFailure> {
     let failure = |err: crate::ninjaone::NinjaoneError| {
         RunFailure::new(Outcome::of_failure(err.class()), err)
     };
@@ -299,7 +279,7 @@ async fn attribution(context: &Context, unifi: &Unifi) -> Result<Attribution, Ru
 }
 
 /// Display names by site id.
-fn site_names(unifi: &Unifi) -> HashMap<String, String> {
+fn site_names(unifi: &UnifiFleet) -> HashMap<String, String> {
     let hosts: HashMap<&str, &Host> = unifi.hosts.iter().map(|h| (h.id.as_str(), h)).collect();
     unifi
         .sites
@@ -323,7 +303,7 @@ struct Compared {
 
 fn compare_readings(
     store: &StateStore,
-    unifi: &Unifi,
+    unifi: &UnifiFleet,
     only_site: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Compared, RunFailure> {

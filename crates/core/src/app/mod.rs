@@ -10,5 +10,8 @@ pub mod daily_health;
 mod error;
 pub mod health_check;
 pub mod sync_command;
+pub mod sync_state;
+pub mod unifi_fleet;
+pub mod validate;
 
 pub use error::StartupError;

@@ -22,6 +22,19 @@ impl StateStore {
             .map_err(self.sqlite_error())
     }
 
+    /// How many checkpoints `dataset` has.
+    pub fn checkpoint_count(&self, dataset: Dataset) -> Result<u64, StateError> {
+        let count: i64 = self
+            .lock()
+            .query_row(
+                "SELECT COUNT(*) FROM checkpoints WHERE dataset = ?1",
+                [dataset.key()],
+                |row| row.get(0),
+            )
+            .map_err(self.sqlite_error())?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     /// Commits checkpoint `name` of `dataset`.
     pub fn set_checkpoint(
         &self,

@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::drift::ManualEntry;
 use crate::app::context::Context;
+use crate::app::unifi_fleet::UnifiFleet;
 use crate::config::Dataset;
 use crate::exit::Outcome;
 use crate::model::alert_counts::AlertCounts;
@@ -80,28 +81,21 @@ pub struct Now {
 /// Reads UniFi and NinjaOne as they are now. A NinjaOne failure fails the run: alert
 /// counts are never written as zeros.
 pub async fn read_now(context: &Context) -> Result<Now, RunFailure> {
-    let unifi =
-        |err: crate::unifi::UnifiError| RunFailure::new(Outcome::of_failure(err.class()), err);
     let ninjaone = |err: crate::ninjaone::NinjaoneError| {
         RunFailure::new(Outcome::of_failure(err.class()), err)
     };
     let every_device = DeviceQuery::default();
-    let ((hosts, sites), (alerts, devices)) = tokio::try_join!(
-        async { tokio::try_join!(context.unifi.hosts(), context.unifi.sites()).map_err(unifi) },
-        async {
-            tokio::try_join!(
-                context.ninjaone.alerts(None),
-                context.ninjaone.devices(&every_device)
-            )
-            .map_err(ninjaone)
-        },
-    )?;
-    let host_ids: Vec<String> = hosts.iter().map(|h| h.id.clone()).collect();
-    let unifi_devices = context.unifi.devices(&host_ids).await.map_err(unifi)?;
+    let (fleet, (alerts, devices)) = tokio::try_join!(UnifiFleet::read(context), async {
+        tokio::try_join!(
+            context.ninjaone.alerts(None),
+            context.ninjaone.devices(&every_device)
+        )
+        .map_err(ninjaone)
+    })?;
     Ok(Now {
-        sites,
-        hosts,
-        unifi_devices,
+        sites: fleet.sites,
+        hosts: fleet.hosts,
+        unifi_devices: fleet.devices,
         alerts,
         devices: devices.devices,
     })
