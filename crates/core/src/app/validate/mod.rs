@@ -1,6 +1,6 @@
 //! `health-check --validate`: the runbook's data validation. For each configured database,
 //! the keys the sources say it should hold against the keys its rows carry: counts, and the
-//! keys missing, extra or held by more than one page. See [`expected`] for what each
+//! keys missing, extra or held by more than one page. `expected.rs` says what each
 //! database is compared with.
 
 mod compare;
