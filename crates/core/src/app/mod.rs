@@ -9,6 +9,8 @@ pub mod customer_status;
 pub mod daily_health;
 mod error;
 pub mod health_check;
+pub mod notion_export;
+pub mod setup_databases;
 pub mod sync_command;
 pub mod sync_state;
 pub mod unifi_fleet;

@@ -23,4 +23,5 @@ pub mod config_changes;
 pub mod customer_status;
 pub mod daily_health;
 pub mod health;
+pub mod schemas;
 pub mod site_config;

@@ -2,6 +2,9 @@
 //! the four databases of `shared/api/ORIGINAL_SYSTEM.md` section 2, empty, with their
 //! properties, types, options and colours, plus a `Sync Key` rich text property in each (the
 //! external key the create guard looks rows up by, NOTION.md section 11).
+//!
+//! The product's schemas are `oberaconnect::model::schemas` (this crate cannot depend on
+//! it); `crates/cli/tests/setup_databases.rs` fails when the two differ.
 
 use std::collections::BTreeMap;
 
@@ -238,6 +241,9 @@ fn config_changes() -> Vec<(&'static str, Value)> {
                 ("azure-automation", "purple"),
                 ("network-troubleshooter", "green"),
                 ("manual", "gray"),
+                // Found by the sync itself: NinjaOne activities, UniFi snapshot differences.
+                ("ninjaone", "brown"),
+                ("unifi-site-manager", "blue"),
             ]),
         ),
         (
@@ -249,6 +255,7 @@ fn config_changes() -> Vec<(&'static str, Value)> {
                 ("Azure", "purple"),
                 ("Multi", "green"),
                 ("Manual", "gray"),
+                ("NinjaOne", "brown"),
             ]),
         ),
         (
