@@ -370,6 +370,9 @@ async fn drift_is_reported_and_migrate_repairs_all_but_the_rename() {
 async fn a_rename_is_recognised_by_the_recorded_property_id() {
     let world = World::start().await;
     run_json(&world, &["--verify"], 0);
+    // A full resync's clear keeps the recorded ids.
+    let cleared = world.run("sync-state", &["clear", "--all"]);
+    assert_eq!(cleared.status.code(), Some(0), "{}", text(&cleared));
     // Two rich text columns renamed at once: only their ids tell which is which.
     rename_property(&world, CUSTOMER_STATUS, "Notes", "Remarks").await;
     rename_property(&world, CUSTOMER_STATUS, "Primary Contact", "Contact").await;

@@ -33,7 +33,8 @@ pub struct DrTestSettings {
     /// `DR_TEST_STATE_DIR`: where the in-process simulator keeps its state.
     pub state_dir: PathBuf,
     /// `DR_TEST_FAST=true`: the in-process simulator enforces no rate limits (a new state
-    /// directory only; an existing one keeps its settings).
+    /// directory only; an existing one keeps its settings) and the Notion client does not
+    /// pace itself to 3 requests/s.
     pub fast: bool,
 }
 

@@ -12,8 +12,8 @@ use oberaconnect::exit::EXIT_CODES_HELP;
 /// state (checkpoints, absence counts) so its next run starts over: the runbook's full
 /// resync does this before running every sync with --full-sync.
 ///
-/// Run history, daily snapshots and the write journal are kept. A dataset whose sync is
-/// running is not touched (exit 7).
+/// Run history, daily snapshots, the write journal and recorded property ids are kept. A
+/// dataset whose sync is running is not touched (exit 7).
 ///
 /// With DR_TEST_MODE=true it works on the DR test state directory.
 #[derive(Debug, Parser)]

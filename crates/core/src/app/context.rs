@@ -93,7 +93,7 @@ impl Context {
             NotionSettings {
                 base_url: trim(notion_url),
                 version: config.settings.notion.version.as_str().to_owned(),
-                requests_per_second: Some(config.settings.notion.requests_per_second),
+                requests_per_second: notion_pace(&config, dr_settings.as_ref()),
                 burst: config.settings.notion.burst,
                 in_flight: config.settings.notion.in_flight as usize,
                 retry,
@@ -202,5 +202,14 @@ fn client_error(api: &'static str, err: &dyn std::error::Error) -> StartupError 
     StartupError::Client {
         api,
         reason: err.to_string(),
+    }
+}
+
+/// The Notion request rate: the configured one, except against an in-process simulator
+/// started with `DR_TEST_FAST=true`, which enforces none (a 429 still slows the client).
+fn notion_pace(config: &Config, dr_settings: Option<&DrTestSettings>) -> Option<f64> {
+    match dr_settings {
+        Some(dr) if dr.fast && dr.url.is_none() => None,
+        _ => Some(config.settings.notion.requests_per_second),
     }
 }

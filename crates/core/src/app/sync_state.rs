@@ -1,7 +1,8 @@
 //! `sync-state`: what the state store holds for each dataset, and clearing a dataset's
 //! cached sync state (checkpoints, absence counts) so that the next run starts over, as the
-//! runbook's full resync does. Run history, daily snapshots and the write journal are kept:
-//! they are history and the guarantee against duplicates, not cache.
+//! runbook's full resync does. Run history, daily snapshots, the write journal and the
+//! property ids `setup-databases` recorded are kept: they are history, the guarantee against
+//! duplicates and the record renames are recognised by, not cache.
 
 use std::path::PathBuf;
 

@@ -13,6 +13,7 @@
 //! | [`config_changes`]  | Config Changes Log: tools, risk rules, the change record  |
 //! | [`change_sources`]  | which NinjaOne activities and UniFi differences are changes |
 //! | [`site_config`]     | a site's configuration reading, fingerprint, differences  |
+//! | [`schemas`]         | the four databases' expected schemas, for setup and verify |
 
 pub mod alert_counts;
 pub mod alert_history;

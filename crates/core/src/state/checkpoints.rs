@@ -9,6 +9,10 @@ use super::locks::stamp;
 use super::{StateError, StateStore};
 use crate::config::Dataset;
 
+/// Checkpoints named with this prefix are records rather than cached sync state (the
+/// property ids `setup-databases` recognises a renamed column by): a clear keeps them.
+pub const RECORD_PREFIX: &str = "schema:";
+
 impl StateStore {
     /// The value of checkpoint `name` of `dataset`, if one was committed.
     pub fn checkpoint(&self, dataset: Dataset, name: &str) -> Result<Option<String>, StateError> {
@@ -52,12 +56,13 @@ impl StateStore {
         Ok(())
     }
 
-    /// Forgets every checkpoint of `dataset` (a full resync starts over).
+    /// Forgets every checkpoint of `dataset` but the [`RECORD_PREFIX`] records (a full
+    /// resync starts over).
     pub fn clear_checkpoints(&self, dataset: Dataset) -> Result<usize, StateError> {
         self.lock()
             .execute(
-                "DELETE FROM checkpoints WHERE dataset = ?1",
-                [dataset.key()],
+                "DELETE FROM checkpoints WHERE dataset = ?1 AND substr(key, 1, ?3) <> ?2",
+                params![dataset.key(), RECORD_PREFIX, RECORD_PREFIX.len() as i64],
             )
             .map_err(self.sqlite_error())
     }
@@ -82,8 +87,15 @@ mod tests {
             store.checkpoint(dataset, "activity").unwrap().as_deref(),
             Some("42")
         );
+        let record = format!("{RECORD_PREFIX}db");
+        store.set_checkpoint(dataset, &record, "{}").unwrap();
         assert_eq!(store.clear_checkpoints(dataset).unwrap(), 1);
         assert_eq!(store.checkpoint(dataset, "activity").unwrap(), None);
+        assert_eq!(
+            store.checkpoint(dataset, &record).unwrap().as_deref(),
+            Some("{}"),
+            "records stay"
+        );
         assert!(
             store
                 .checkpoint(Dataset::Alerts, "activity")

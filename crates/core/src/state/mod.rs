@@ -28,6 +28,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use checkpoints::RECORD_PREFIX;
 pub use locks::{HeldBy, LEASE, Lease};
 pub use runs::RunRecord;
 pub use schema::VERSION as SCHEMA_VERSION;

@@ -20,6 +20,7 @@
 //! | `writable.rs`  | a page's read values as values a create accepts        |
 //! | `ledger.rs`    | the restore ledger: which original became which page   |
 //! | `restore.rs`   | `--restore`: keyed, guarded creates into a database    |
+//! | `relink.rs`    | relation references carried to restored rows by key    |
 //!
 //! It does not own the Notion client (`crate::notion`) nor the dataset schemas
 //! (`crate::model`): a backup holds whatever properties the database has.
@@ -31,6 +32,7 @@ mod export;
 mod ledger;
 mod manifest;
 mod read;
+mod relink;
 mod restore;
 mod retention;
 mod verify;

@@ -6,9 +6,10 @@
 //! Every property the target schema has under the same name and type is
 //! written, the title going to the target's title whatever its name; computed
 //! types are skipped and every property left out is named in a note. Relation
-//! references to pages that no longer exist (or are in the trash, or are not
-//! rows of the relation's data source) are dropped, with a note; so are
-//! references past the 100 Notion takes in one write.
+//! references follow their rows by `Sync Key` into a restored database
+//! ([`super::relink`]); references to pages that no longer exist (or are in the
+//! trash, or are not rows of the relation's data source) are dropped, with a
+//! note; so are references past the 100 Notion takes in one write.
 //!
 //! Keying, so that a second restore creates nothing: a page with a `Sync Key`
 //! (every synced row has one) is present when the target holds a page with that
@@ -35,6 +36,7 @@ use super::csv::display;
 use super::error::ExportError;
 use super::ledger::Ledger;
 use super::manifest::{MANIFEST, Manifest};
+use super::relink::{Link, Links, original_keys};
 use super::writable::{WRITE_LIMIT, not_restorable, write_value};
 use super::{ExportArgs, fail, print_json, short, start};
 use crate::app::context::Context;
@@ -61,9 +63,9 @@ struct Target {
 struct Mapping {
     /// Backup property name → target property name and type.
     written: BTreeMap<String, (String, String)>,
-    /// Live page ids each written relation may point to, by target property
+    /// Where each written relation's references point now, by target property
     /// name.
-    related: HashMap<String, HashSet<String>>,
+    related: HashMap<String, Links>,
     /// Whether rows are keyed by `Sync Key` (the target has that rich text
     /// property).
     sync_key: bool,
@@ -133,7 +135,7 @@ async fn restore(
     database: DatabaseId,
 ) -> Result<Outcome, ExportError> {
     let target = Target::load(context, database).await?;
-    let mapping = Mapping::new(context, backup, &target).await?;
+    let mapping = Mapping::new(context, file, backup, &target).await?;
     let (rows, mut notes) = rows(backup, &mapping);
     notes.splice(0..0, mapping.notes.iter().cloned());
     let dir = context
@@ -266,6 +268,7 @@ impl Target {
 impl Mapping {
     async fn new(
         context: &Context,
+        file: &Path,
         backup: &BackupFile,
         target: &Target,
     ) -> Result<Self, ExportError> {
@@ -297,9 +300,15 @@ impl Mapping {
                 (name.clone(), related)
             })
             .collect();
+        let originals = if relations.is_empty() {
+            HashMap::new()
+        } else {
+            original_keys(file)
+        };
         for (name, related) in relations {
-            let ids = live_rows(context, related.as_deref(), &name).await?;
-            mapping.related.insert(name, ids);
+            let links =
+                super::relink::links(context, related.as_deref(), &name, &originals).await?;
+            mapping.related.insert(name, links);
         }
         Ok(mapping)
     }
@@ -354,28 +363,6 @@ fn backup_properties(backup: &BackupFile) -> BTreeMap<String, String> {
     properties
 }
 
-/// Ids of the live rows of the data source a relation property points to.
-async fn live_rows(
-    context: &Context,
-    related: Option<&str>,
-    property: &str,
-) -> Result<HashSet<String>, ExportError> {
-    let what = format!("failed to read the pages relation `{property}` points to");
-    let Some(source) = related.and_then(|id| DataSourceId::parse(id).ok()) else {
-        return Ok(HashSet::new());
-    };
-    let query = Query {
-        filter: None,
-        properties: vec!["title".to_owned()],
-    };
-    let pages = context
-        .notion
-        .query(&source, &query)
-        .await
-        .map_err(ExportError::notion(what))?;
-    Ok(pages.into_iter().map(|p| p.id.to_string()).collect())
-}
-
 /// What a restore left out of one relation property.
 #[derive(Default)]
 struct Dropped {
@@ -385,6 +372,8 @@ struct Dropped {
     pages: usize,
     /// Pages cut at [`WRITE_LIMIT`].
     cut: usize,
+    /// References carried over to the restored page with the same `Sync Key`.
+    moved: usize,
 }
 
 /// The rows to create, and notes on relation references dropped.
@@ -405,9 +394,9 @@ fn rows(backup: &BackupFile, mapping: &Mapping) -> (Vec<Row>, Vec<String>) {
                 title = display(value);
             }
             if kind == "relation" {
-                let live = mapping.related.get(target_name);
+                let links = mapping.related.get(target_name);
                 let counts = dropped.entry(target_name.as_str()).or_default();
-                keep_live(&mut written["relation"], live, counts);
+                keep_live(&mut written["relation"], links, counts);
             }
             properties.insert(target_name.clone(), written);
         }
@@ -430,6 +419,13 @@ fn rows(backup: &BackupFile, mapping: &Mapping) -> (Vec<Row>, Vec<String>) {
                 d.references, d.pages
             )
         });
+        let moved = (d.moved > 0).then(|| {
+            format!(
+                "`{property}`: {} reference(s) now point to the restored pages with the \
+                 same Sync Key",
+                d.moved
+            )
+        });
         let cut = (d.cut > 0).then(|| {
             format!(
                 "`{property}`: {} page(s) had more than {WRITE_LIMIT} references, more \
@@ -437,22 +433,28 @@ fn rows(backup: &BackupFile, mapping: &Mapping) -> (Vec<Row>, Vec<String>) {
                 d.cut
             )
         });
-        gone.into_iter().chain(cut)
+        moved.into_iter().chain(gone).chain(cut)
     });
     (rows, notes.collect())
 }
 
-/// Keeps the references of a relation value to `live` pages, at most
-/// [`WRITE_LIMIT`] of them, counting what goes in `dropped`.
-fn keep_live(relation: &mut Value, live: Option<&HashSet<String>>, dropped: &mut Dropped) {
+/// Keeps the references of a relation value that point to live pages, now or
+/// through their `Sync Key`, at most [`WRITE_LIMIT`] of them, counting what
+/// moves and what goes in `dropped`.
+fn keep_live(relation: &mut Value, links: Option<&Links>, dropped: &mut Dropped) {
     let all = relation.as_array().cloned().unwrap_or_default();
-    let is_live = |reference: &Value| {
-        let id = reference["id"]
-            .as_str()
-            .and_then(|id| PageId::parse(id).ok());
-        id.is_some_and(|id| live.is_some_and(|l| l.contains(id.as_str())))
-    };
-    let mut kept: Vec<Value> = all.iter().filter(|r| is_live(r)).cloned().collect();
+    let mut kept = Vec::with_capacity(all.len());
+    for reference in &all {
+        let id = reference["id"].as_str().unwrap_or_default();
+        match links.map_or(Link::Gone, |l| l.follow(id)) {
+            Link::Live => kept.push(reference.clone()),
+            Link::Moved(live) => {
+                dropped.moved += 1;
+                kept.push(json!({ "id": live }));
+            }
+            Link::Gone => {}
+        }
+    }
     if kept.len() < all.len() {
         dropped.references += all.len() - kept.len();
         dropped.pages += 1;

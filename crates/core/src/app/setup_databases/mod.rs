@@ -204,7 +204,7 @@ struct PropertyIds {
 
 impl PropertyIds {
     fn checkpoint(database: &DatabaseId) -> String {
-        format!("schema:{database}")
+        format!("{}{database}", crate::state::RECORD_PREFIX)
     }
 
     /// The ids recorded for `database`, by expected property name.
