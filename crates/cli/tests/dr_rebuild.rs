@@ -144,13 +144,7 @@ async fn corrupt_customer_status(world: &World, source: &str) -> (Vec<String>, S
     }
     trashed.sort();
     let copied = &pages[2];
-    let copy: Vec<(&str, &PropertyValue)> = copied
-        .properties
-        .iter()
-        .filter(|(_, v)| !matches!(v, PropertyValue::Other(_)))
-        .map(|(k, v)| (k.as_str(), v))
-        .collect();
-    world.notion().create_page(&id, copy).await.unwrap();
+    world.copy_page(source, copied).await;
     world
         .notion()
         .update_data_source(&id, json!({ "Health Score": { "name": "Score" } }))

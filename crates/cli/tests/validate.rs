@@ -3,7 +3,6 @@
 
 mod support;
 
-use oberaconnect::notion::{DataSourceId, PropertyValue};
 use serde_json::Value;
 use support::{CUSTOMER_STATUS, World, text};
 
@@ -58,14 +57,7 @@ async fn trashed_and_duplicated_pages_are_reported_and_a_full_sync_repairs_them(
     let trashed = &pages[0];
     let copied = &pages[1];
     world.notion().set_trashed(&trashed.id, true).await.unwrap();
-    let source = DataSourceId::parse(CUSTOMER_STATUS).unwrap();
-    let copy: Vec<(&str, &PropertyValue)> = copied
-        .properties
-        .iter()
-        .filter(|(_, v)| !matches!(v, PropertyValue::Other(_)))
-        .map(|(k, v)| (k.as_str(), v))
-        .collect();
-    world.notion().create_page(&source, copy).await.unwrap();
+    world.copy_page(CUSTOMER_STATUS, copied).await;
 
     let (code, report) = validate(&world, &["--database", "customer_status"]);
     assert_eq!(code, 9, "{report}");

@@ -135,6 +135,19 @@ impl World {
         report(&output)
     }
 
+    /// Creates a copy of `page` in `data_source` by hand, as a person pasting a row would:
+    /// every writable property, the Sync Key included.
+    pub async fn copy_page(&self, data_source: &str, page: &Page) -> Page {
+        let id = DataSourceId::parse(data_source).unwrap();
+        let copy: Vec<(&str, &PropertyValue)> = page
+            .properties
+            .iter()
+            .filter(|(_, v)| !matches!(v, PropertyValue::Other(_)))
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        self.notion.create_page(&id, copy).await.unwrap()
+    }
+
     /// Every page of a data source, trash excluded, oldest first.
     pub async fn pages(&self, data_source: &str) -> Vec<Page> {
         let id = DataSourceId::parse(data_source).unwrap();
