@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::client::{NotionClient, next_cursor};
 use super::error::NotionError;
-use super::ids::DataSourceId;
+use super::ids::{DataSourceId, PageId};
 use super::objects::Page;
 use crate::http::{Replay, Request};
 
@@ -60,36 +60,56 @@ impl NotionClient {
         query: &Query,
     ) -> Result<Vec<Page>, NotionError> {
         let mut rows = Vec::new();
-        let mut seen = HashSet::new();
+        self.query_each(data_source, query, |raw| {
+            rows.push(Page::from_json(raw)?);
+            Ok(())
+        })
+        .await?;
+        Ok(rows)
+    }
+
+    /// Hands every row of `data_source` that `query` selects to `each`, as Notion returned
+    /// it (for readers that keep what [`Page`] does not: formatting, colours, people), oldest
+    /// first, each row once, past the page size and the 10,000-row cap. Returns how many
+    /// windows the cap made necessary after the first.
+    pub async fn query_each(
+        &self,
+        data_source: &DataSourceId,
+        query: &Query,
+        mut each: impl FnMut(&Value) -> Result<(), NotionError>,
+    ) -> Result<usize, NotionError> {
+        let mut read = WindowedRead {
+            data_source,
+            query,
+            seen: HashSet::new(),
+            each: &mut each,
+        };
         let mut since: Option<DateTime<Utc>> = None;
         let mut restarts = 0;
+        let mut extra_windows = 0;
         loop {
-            let window = self
-                .window(data_source, query, since, &mut seen, &mut rows)
-                .await?;
-            match window {
-                Window::Done => return Ok(rows),
+            match read.window(self, since).await? {
+                Window::Done => return Ok(extra_windows),
                 Window::Cut { last, new_rows } => {
                     if new_rows == 0 {
-                        return Err(NotionError::ShortRead {
-                            what: format!("data source {data_source}"),
-                            reason: format!(
+                        return Err(short_read(
+                            data_source,
+                            format!(
                                 "the row cap was reached with no rows newer than {}; more \
                                  rows than one query returns share one created_time minute",
                                 stamp(last)
                             ),
-                        });
+                        ));
                     }
                     tracing::debug!(%data_source, since = %stamp(last), "row cap reached; next window");
+                    extra_windows += 1;
                     since = Some(last);
                 }
                 Window::CursorRefused { last } => {
                     restarts += 1;
                     if restarts > CURSOR_RESTARTS {
-                        return Err(NotionError::ShortRead {
-                            what: format!("data source {data_source}"),
-                            reason: format!("Notion refused {restarts} cursors in a row"),
-                        });
+                        let reason = format!("Notion refused {restarts} cursors in a row");
+                        return Err(short_read(data_source, reason));
                     }
                     tracing::debug!(%data_source, "cursor refused; restarting the window");
                     since = last.or(since);
@@ -97,67 +117,99 @@ impl NotionClient {
             }
         }
     }
+}
 
-    /// Reads one `created_time` window into `rows`.
+/// One read across its windows.
+struct WindowedRead<'a, F> {
+    data_source: &'a DataSourceId,
+    query: &'a Query,
+    /// Ids of the rows handed on, so that overlapping windows hand each on once.
+    seen: HashSet<String>,
+    each: &'a mut F,
+}
+
+impl<F: FnMut(&Value) -> Result<(), NotionError>> WindowedRead<'_, F> {
+    /// Reads one `created_time` window, from `since`, to its end or the row cap.
     async fn window(
-        &self,
-        data_source: &DataSourceId,
-        query: &Query,
+        &mut self,
+        notion: &NotionClient,
         since: Option<DateTime<Utc>>,
-        seen: &mut HashSet<super::ids::PageId>,
-        rows: &mut Vec<Page>,
     ) -> Result<Window, NotionError> {
-        let filter = window_filter(query.filter.as_ref(), since);
+        let filter = window_filter(self.query.filter.as_ref(), since);
         let mut cursor: Option<String> = None;
         let mut last = since;
         let mut new_rows = 0;
         loop {
-            let mut body = json!({
-                "sorts": [{ "timestamp": "created_time", "direction": "ascending" }],
-                "page_size": 100,
-            });
-            if let Some(filter) = &filter {
-                body["filter"] = filter.clone();
-            }
-            if let Some(cursor) = &cursor {
-                body["start_cursor"] = json!(cursor);
-            }
-            let mut request = Request::new(
-                Method::POST,
-                format!("/v1/data_sources/{data_source}/query"),
-            )
-            .json(body);
-            for property in &query.properties {
-                request = request.query("filter_properties", property.clone());
-            }
-            let list = match self.call(request, Replay::Safe).await {
+            let request = self.request(filter.as_ref(), cursor.as_deref());
+            let list = match notion.call(request, Replay::Safe).await {
                 Err(err) if cursor.is_some() && is_refused_cursor(&err) => {
                     return Ok(Window::CursorRefused { last });
                 }
                 other => other?,
             };
-            for result in list["results"].as_array().into_iter().flatten() {
-                let page = Page::from_json(result)?;
-                last = Some(last.map_or(page.created_time, |t| t.max(page.created_time)));
-                if seen.insert(page.id.clone()) {
+            for raw in list["results"].as_array().into_iter().flatten() {
+                let (id, created) = identity(raw)?;
+                last = Some(last.map_or(created, |t| t.max(created)));
+                if self.seen.insert(id) {
                     new_rows += 1;
-                    rows.push(page);
+                    (self.each)(raw)?;
                 }
             }
             if list["request_status"]["type"].as_str() == Some("incomplete") {
                 let Some(last) = last else {
-                    return Err(NotionError::ShortRead {
-                        what: format!("data source {data_source}"),
-                        reason: "the row cap was reached on an empty page".to_owned(),
-                    });
+                    let reason = "the row cap was reached on an empty page".to_owned();
+                    return Err(short_read(self.data_source, reason));
                 };
                 return Ok(Window::Cut { last, new_rows });
             }
-            match next_cursor(&list, &format!("data source {data_source}"))? {
+            match next_cursor(&list, &format!("data source {}", self.data_source))? {
                 Some(next) => cursor = Some(next),
                 None => return Ok(Window::Done),
             }
         }
+    }
+
+    fn request(&self, filter: Option<&Value>, cursor: Option<&str>) -> Request {
+        let mut body = json!({
+            "sorts": [{ "timestamp": "created_time", "direction": "ascending" }],
+            "page_size": 100,
+        });
+        if let Some(filter) = filter {
+            body["filter"] = filter.clone();
+        }
+        if let Some(cursor) = cursor {
+            body["start_cursor"] = json!(cursor);
+        }
+        let path = format!("/v1/data_sources/{}/query", self.data_source);
+        let mut request = Request::new(Method::POST, path).json(body);
+        for property in &self.query.properties {
+            request = request.query("filter_properties", property.clone());
+        }
+        request
+    }
+}
+
+/// A raw page's id and `created_time`.
+fn identity(page: &Value) -> Result<(String, DateTime<Utc>), NotionError> {
+    let undecodable = |what: &str| NotionError::Decode {
+        what: "page".to_owned(),
+        reason: format!("no valid `{what}`"),
+    };
+    let id = page["id"]
+        .as_str()
+        .and_then(|id| PageId::parse(id).ok())
+        .ok_or_else(|| undecodable("id"))?;
+    let created = page["created_time"]
+        .as_str()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .ok_or_else(|| undecodable("created_time"))?;
+    Ok((id.to_string(), created.with_timezone(&Utc)))
+}
+
+fn short_read(data_source: &DataSourceId, reason: String) -> NotionError {
+    NotionError::ShortRead {
+        what: format!("data source {data_source}"),
+        reason,
     }
 }
 

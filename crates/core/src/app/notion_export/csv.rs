@@ -6,6 +6,9 @@
 //! A CSV backup is for reading and for `--verify`; it cannot be restored, since
 //! display text loses what a write needs (option ids aside, formatting, dates'
 //! time zones, who a person is).
+//!
+//! Limitation: cells that begin with `=`, `+`, `-` or `@` are written as they are, so a
+//! spreadsheet that opens the file may read them as formulas.
 
 use serde_json::{Map, Value};
 

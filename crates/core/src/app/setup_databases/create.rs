@@ -5,7 +5,9 @@
 //!
 //! Limitation: nothing stops a second run from creating a second set beside the first
 //! (Notion has no idempotency key, and search is too eventually consistent to look for
-//! earlier ones); run `--create-all` once, and `--verify` or `--migrate` after that.
+//! earlier ones), and a create whose answer is lost is not looked up, so it can leave a
+//! database nobody's config names. A rebuild runs `--create-all` again on purpose; for an
+//! existing set, `--verify` or `--migrate` are the commands.
 
 use std::collections::BTreeMap;
 
