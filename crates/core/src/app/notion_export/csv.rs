@@ -7,8 +7,10 @@
 //! display text loses what a write needs (option ids aside, formatting, dates'
 //! time zones, who a person is).
 //!
-//! Limitation: cells that begin with `=`, `+`, `-` or `@` are written as they are, so a
-//! spreadsheet that opens the file may read them as formulas.
+//! A cell a spreadsheet would take for a formula (it begins with `=`, `+`, `-`,
+//! `@`, a tab or a carriage return, and is not a plain number) is written with a
+//! leading `'`, as is a cell that begins with `'` itself; [`parse`] takes one
+//! leading `'` off, so what is written reads back unchanged.
 
 use serde_json::{Map, Value};
 
@@ -47,6 +49,13 @@ fn push_row<'a>(text: &mut String, cells: impl Iterator<Item = &'a str>) {
         if index > 0 {
             text.push(',');
         }
+        let guarded;
+        let cell = if needs_guard(cell) {
+            guarded = format!("'{cell}");
+            guarded.as_str()
+        } else {
+            cell
+        };
         if cell.contains([',', '"', '\n', '\r']) {
             text.push('"');
             text.push_str(&cell.replace('"', "\"\""));
@@ -58,8 +67,22 @@ fn push_row<'a>(text: &mut String, cells: impl Iterator<Item = &'a str>) {
     text.push_str("\r\n");
 }
 
-/// The rows of a CSV text, header first; an error says where the text stops
-/// being CSV.
+/// Whether a spreadsheet could read `cell` as a formula, or it begins with the
+/// guard itself.
+fn needs_guard(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) && cell.trim().parse::<f64>().is_err()
+}
+
+/// `cell` without the guard [`push_row`] put in front of it.
+fn unguard(mut cell: String) -> String {
+    if cell.starts_with('\'') {
+        cell.remove(0);
+    }
+    cell
+}
+
+/// The rows of a CSV text, header first, each cell as it was before it was
+/// written; an error says where the text stops being CSV.
 pub(super) fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
@@ -97,7 +120,10 @@ pub(super) fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {
         row.push(cell);
         rows.push(row);
     }
-    Ok(rows)
+    Ok(rows
+        .into_iter()
+        .map(|row| row.into_iter().map(unguard).collect())
+        .collect())
 }
 
 /// A property value (`{id, type, <type>: ...}` as a page object holds it) as
@@ -259,5 +285,19 @@ mod tests {
         );
         assert!(parse("a,\"b").unwrap_err().contains("never ends"));
         assert!(parse("a,b\"c\"").unwrap_err().contains("line 1"));
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_guarded_and_read_back_unchanged() {
+        let cells = [
+            "=1+1", "+SUM(A1)", "-2+3", "@cmd", "'quoted", "-3", "plain", "1e3",
+        ];
+        let mut text = String::new();
+        push_row(&mut text, cells.into_iter());
+        assert_eq!(
+            text,
+            "'=1+1,'+SUM(A1),'-2+3,'@cmd,''quoted,-3,plain,1e3\r\n"
+        );
+        assert_eq!(parse(&text).unwrap(), [cells.to_vec()]);
     }
 }
