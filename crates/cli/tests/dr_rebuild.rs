@@ -2,8 +2,8 @@
 //! mode against the simulator: databases created by `setup-databases`, filled by the four
 //! syncs, backed up by `notion-export`; then pages trashed, a property renamed and a duplicate
 //! added, found by every check the runbook names; then rebuilt, once from the backups into
-//! fresh databases and once by the syncs into fresh databases, each ending with validation
-//! clean.
+//! fresh databases (`notion-export --restore DIR`) and once by the syncs into fresh
+//! databases, each ending with validation clean.
 
 mod support;
 
@@ -242,19 +242,37 @@ async fn a_corrupted_set_is_rebuilt_from_the_backups_and_validates_clean() {
         assert_ne!(rebuilt.database(dataset), damaged.database(dataset));
     }
     expect(&world, "setup-databases", &["--verify"], 0);
-    let files = backup_files(&world);
+    // The whole set into the databases config.json now names, Customer Status first, so
+    // that Daily Health's `Site` references follow its rows by key.
+    let dir = backups(&world);
+    let set = ["--restore", dir.to_str().unwrap()];
+    let writes = world.writes();
+    let plan = expect(
+        &world,
+        "notion-export",
+        &[&set[..], &["--dry-run"]].concat(),
+        0,
+    );
+    assert_eq!(world.writes(), writes, "a dry run writes nothing");
+    let report = expect(&world, "notion-export", &set, 0);
+    assert_eq!(report["status"], "ok", "{report:#}");
     let mut restored = BTreeMap::new();
-    // Customer Status first: Daily Health's `Site` references follow its rows by key.
     for dataset in Dataset::ALL {
-        let file = files[dataset.key()].to_str().unwrap();
-        let database = rebuilt.database(dataset);
-        let args = ["--restore", file, "--database-id", database];
-        let report = expect(&world, "notion-export", &args, 0);
+        let done = &report["databases"][dataset.key()];
+        assert_eq!(done["database_id"], rebuilt.database(dataset), "{done:#}");
         let count = world.pages(rebuilt.source(dataset)).await.len();
-        assert_eq!(report["created"], count, "{}: {report:#}", dataset.key());
-        let again = expect(&world, "notion-export", &args, 0);
-        assert_eq!(again["created"], 0, "a repeated restore creates nothing");
-        restored.insert(dataset.key(), (count, report));
+        assert_eq!(done["created"], count, "{}: {done:#}", dataset.key());
+        let planned = &plan["databases"][dataset.key()]["would_create"];
+        assert_eq!(planned.as_array().unwrap().len(), count);
+        restored.insert(dataset.key(), (count, done.clone()));
+    }
+    let again = expect(&world, "notion-export", &set, 0);
+    for dataset in Dataset::ALL {
+        let done = &again["databases"][dataset.key()];
+        assert_eq!(
+            done["created"], 0,
+            "a repeated restore creates nothing: {done:#}"
+        );
     }
     let (daily, report) = &restored["daily_health"];
     assert!(

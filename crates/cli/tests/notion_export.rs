@@ -689,11 +689,29 @@ fn an_unknown_database_or_mixed_modes_are_usage_errors() {
     let output = world.run(BIN, &["--verify", "backups", "--restore", "x.json"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     let output = world.run(BIN, &["--restore", "x.json"]);
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "--restore needs --database-id"
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(stderr(&output).contains("--restore FILE needs --database-id"));
+    let dir = world.dir.path().to_str().unwrap();
+    let output = world.run(BIN, &["--restore", dir, "--database-id", PARENT_PAGE_ID]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        stderr(&output).contains("add --database NAME"),
+        "{}",
+        text(&output)
     );
+    let output = world.run(
+        BIN,
+        &[
+            "--restore",
+            "x.json",
+            "--database",
+            "alerts",
+            "--database-id",
+            PARENT_PAGE_ID,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(stderr(&output).contains("applies to --restore DIR"));
     let output = world.run(
         BIN,
         &["--restore", "x.csv", "--database-id", PARENT_PAGE_ID],

@@ -23,7 +23,11 @@ use oberaconnect::exit::EXIT_CODES_HELP;
 /// --restore FILE --database-id ID recreates the pages of a JSON backup in that
 /// database. Rows are matched by Sync Key, rows without one by their original
 /// page id in a restore ledger beside the state store, so a second restore
-/// creates nothing. --dry-run prints what would be created.
+/// creates nothing; relation references follow their rows by Sync Key.
+/// --restore DIR restores every backup DIR/manifest.json lists, each into the
+/// database config.json names for it (after setup-databases --create-all
+/// --write-config), Customer Status first. --dry-run prints what would be
+/// created.
 ///
 /// With DR_TEST_MODE=true it runs against the built-in simulator and needs no
 /// credentials.

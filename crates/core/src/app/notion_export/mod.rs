@@ -21,6 +21,7 @@
 //! | `ledger.rs`    | the restore ledger: which original became which page   |
 //! | `restore.rs`   | `--restore`: keyed, guarded creates into a database    |
 //! | `relink.rs`    | relation references carried to restored rows by key    |
+//! | `restore_set.rs` | `--restore DIR`: a manifest's set into the configured databases |
 //!
 //! It does not own the Notion client (`crate::notion`) nor the dataset schemas
 //! (`crate::model`): a backup holds whatever properties the database has.
@@ -34,6 +35,7 @@ mod manifest;
 mod read;
 mod relink;
 mod restore;
+mod restore_set;
 mod retention;
 mod verify;
 mod writable;
@@ -65,8 +67,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "DIR", default_value = "./backups")]
     pub out_dir: PathBuf,
     /// Only this database (customer_status, daily_health, config_changes,
-    /// alerts).
-    #[arg(long, value_name = "NAME", conflicts_with = "restore")]
+    /// alerts); with --restore DIR, only its backup.
+    #[arg(long, value_name = "NAME")]
     pub database: Option<Dataset>,
     /// json keeps every value as Notion returned it (restorable); csv writes
     /// display text.
@@ -84,11 +86,13 @@ pub struct ExportArgs {
           conflicts_with_all = ["restore", "out_dir", "format", "retention_days"])]
     pub verify: Option<PathBuf>,
     /// Recreate the pages of this JSON backup file in the database
-    /// --database-id names.
-    #[arg(long, value_name = "FILE", requires = "database_id",
+    /// --database-id names; or, given a directory or manifest, of every backup
+    /// it lists, each in the database config.json names for it (Customer Status
+    /// first).
+    #[arg(long, value_name = "FILE|DIR",
           conflicts_with_all = ["out_dir", "format", "retention_days"])]
     pub restore: Option<PathBuf>,
-    /// The database a restore writes into.
+    /// The database a restore of one backup writes into.
     #[arg(long, value_name = "ID", requires = "restore")]
     pub database_id: Option<String>,
     /// With --restore: print what would be created and write nothing.

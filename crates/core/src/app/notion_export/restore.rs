@@ -92,9 +92,28 @@ struct Tally {
     stop: Option<Outcome>,
 }
 
-/// Runs a restore; returns the exit outcome.
-pub(super) async fn run(args: &ExportArgs, file: &Path) -> Outcome {
-    let text = args.database_id.as_deref().unwrap_or_default();
+/// Runs a restore of one backup file, or of the set a manifest lists
+/// ([`super::restore_set`]); returns the exit outcome.
+pub(super) async fn run(args: &ExportArgs, path: &Path) -> Outcome {
+    if super::restore_set::is_set(path) {
+        return super::restore_set::run(args, path).await;
+    }
+    let Some(text) = args.database_id.as_deref() else {
+        eprintln!(
+            "error: --restore FILE needs --database-id: the database the pages go into\n\
+             hint: --restore DIR restores every backup its manifest lists into the databases \
+             config.json names"
+        );
+        return Outcome::Usage;
+    };
+    if let Some(dataset) = args.database {
+        eprintln!(
+            "error: --database {dataset} applies to --restore DIR; a backup file restores \
+             the one database it holds"
+        );
+        return Outcome::Usage;
+    }
+    let file = path;
     let database = match DatabaseId::parse(text) {
         Ok(id) => id,
         Err(err) => {
@@ -122,18 +141,25 @@ pub(super) async fn run(args: &ExportArgs, file: &Path) -> Outcome {
         Err(outcome) => return outcome,
     };
     match restore(&context, args, file, &backup, database).await {
-        Ok(outcome) => outcome,
+        Ok((outcome, report)) => {
+            if args.json {
+                print_json(&report);
+            }
+            outcome
+        }
         Err(err) => fail(&err),
     }
 }
 
-async fn restore(
+/// Restores `backup` (read from `file`) into `database`; prints the text
+/// report unless `--json`, and returns the outcome and the JSON report.
+pub(super) async fn restore(
     context: &Context,
     args: &ExportArgs,
     file: &Path,
     backup: &BackupFile,
     database: DatabaseId,
-) -> Result<Outcome, ExportError> {
+) -> Result<(Outcome, Value), ExportError> {
     let target = Target::load(context, database).await?;
     let mapping = Mapping::new(context, file, backup, &target).await?;
     let (rows, mut notes) = rows(backup, &mapping);
@@ -179,16 +205,17 @@ async fn restore(
         notes: &notes,
     };
     report.print(args);
-    Ok(match (tally.stop, tally.failures.is_empty()) {
+    let outcome = match (tally.stop, tally.failures.is_empty()) {
         (Some(outcome), _) => outcome,
         (None, false) => Outcome::Partial,
         (None, true) => Outcome::Success,
-    })
+    };
+    Ok((outcome, report.to_json(args)))
 }
 
 /// Checks `file` against the manifest beside it, when one lists it: a restore
 /// must not write a backup that was damaged after the export.
-fn check_checksum(file: &Path) -> Result<(), ExportError> {
+pub(super) fn check_checksum(file: &Path) -> Result<(), ExportError> {
     let Some(name) = file.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return Ok(());
     };
@@ -672,6 +699,25 @@ struct Report<'a> {
 }
 
 impl Report<'_> {
+    fn to_json(&self, args: &ExportArgs) -> Value {
+        let tally = self.tally;
+        json!({
+            "status": if tally.failures.is_empty() { "ok" } else { "failed" },
+            "dry_run": args.dry_run,
+            "backup": self.file.display().to_string(),
+            "database_id": self.target.database.as_str(),
+            "data_source_id": self.target.source.as_str(),
+            "ledger": self.ledger.display().to_string(),
+            "pages": self.pages,
+            "present": tally.present + tally.adopted,
+            "created": tally.created,
+            "failed": tally.failures.len(),
+            "would_create": tally.would_create,
+            "notes": self.notes,
+        })
+    }
+
+    /// Prints the failures, and the text report unless `--json`.
     fn print(&self, args: &ExportArgs) {
         let tally = self.tally;
         for failure in &tally.failures {
@@ -679,20 +725,6 @@ impl Report<'_> {
         }
         let present = tally.present + tally.adopted;
         if args.json {
-            print_json(&json!({
-                "status": if tally.failures.is_empty() { "ok" } else { "failed" },
-                "dry_run": args.dry_run,
-                "backup": self.file.display().to_string(),
-                "database_id": self.target.database.as_str(),
-                "data_source_id": self.target.source.as_str(),
-                "ledger": self.ledger.display().to_string(),
-                "pages": self.pages,
-                "present": present,
-                "created": tally.created,
-                "failed": tally.failures.len(),
-                "would_create": tally.would_create,
-                "notes": self.notes,
-            }));
             return;
         }
         let (file, database, pages) = (self.file.display(), &self.target.database, self.pages);
