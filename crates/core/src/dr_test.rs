@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use mock_apis::config::Settings;
-use mock_apis::{Credentials, RunningSim, SimConfig, Urls};
+use mock_apis::{Credentials, FleetConfig, RunningSim, SimConfig, Urls};
 use serde::Deserialize;
 
 /// Default state directory of the in-process simulator, relative to the working directory.
@@ -36,6 +36,9 @@ pub struct DrTestSettings {
     /// directory only; an existing one keeps its settings) and the Notion client does not
     /// pace itself to 3 requests/s.
     pub fast: bool,
+    /// `DR_TEST_SITES=N`: the in-process simulator generates N sites instead of 98 (a new
+    /// state directory only), so a drill can take seconds.
+    pub sites: Option<usize>,
 }
 
 impl DrTestSettings {
@@ -56,8 +59,25 @@ impl DrTestSettings {
             state_dir: non_empty("DR_TEST_STATE_DIR")
                 .map_or_else(|| DEFAULT_STATE_DIR.into(), PathBuf::from),
             fast: var("DR_TEST_FAST").is_some_and(|value| is_true(&value)),
+            sites: non_empty("DR_TEST_SITES").and_then(|text| site_count(&text)),
         })
     }
+}
+
+/// A `DR_TEST_SITES` value: 1 to 10,000 sites; anything else is ignored with a warning.
+fn site_count(text: &str) -> Option<usize> {
+    let count = text
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=10_000).contains(n));
+    if count.is_none() {
+        tracing::warn!(
+            value = text,
+            "DR_TEST_SITES is not a number of sites from 1 to 10000; generating the default fleet"
+        );
+    }
+    count
 }
 
 fn is_true(value: &str) -> bool {
@@ -150,8 +170,12 @@ impl DrTest {
     }
 
     async fn in_process(settings: &DrTestSettings) -> Result<Self, DrTestError> {
+        let fleet = settings.sites.map_or_else(FleetConfig::default, |sites| {
+            FleetConfig::scaled(FleetConfig::default().seed, sites)
+        });
         let config = SimConfig {
             state_dir: Some(settings.state_dir.clone()),
+            fleet,
             settings: if settings.fast {
                 Settings::unlimited()
             } else {
@@ -262,10 +286,18 @@ mod tests {
             ("DR_TEST_URL", "http://127.0.0.1:8089/"),
             ("DR_TEST_STATE_DIR", "/tmp/x"),
             ("DR_TEST_FAST", "1"),
+            ("DR_TEST_SITES", " 12 "),
         ]))
         .unwrap();
         assert_eq!(remote.url.as_deref(), Some("http://127.0.0.1:8089"));
         assert_eq!(remote.state_dir, PathBuf::from("/tmp/x"));
         assert!(remote.fast);
+        assert_eq!(remote.sites, Some(12));
+        assert_eq!(on.sites, None);
+        for bad in ["0", "many", "10001"] {
+            let pairs = [("DR_TEST_MODE", "true"), ("DR_TEST_SITES", bad)];
+            let settings = DrTestSettings::from_vars(vars(&pairs)).unwrap();
+            assert_eq!(settings.sites, None, "{bad}");
+        }
     }
 }

@@ -583,6 +583,9 @@ fn env_example_lists_every_variable_the_toolkit_reads() {
         "DR_TEST_URL",
         "DR_TEST_STATE_DIR",
         "DR_TEST_FAST",
+        "DR_TEST_SITES",
+        "OBERACONNECT_BIN_DIR",
+        "OBERACONNECT_SERVICE",
         "REDIS_URL",
         "RUST_LOG",
     ];

@@ -9,6 +9,7 @@ fn settings(state_dir: &std::path::Path, url: Option<String>) -> DrTestSettings 
         url,
         state_dir: state_dir.to_path_buf(),
         fast: true,
+        sites: None,
     }
 }
 

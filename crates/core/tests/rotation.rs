@@ -35,6 +35,7 @@ async fn secrets_from_vault(running: &RunningSim) -> Secrets {
         url: Some(format!("http://{}", running.http_addr())),
         state_dir: std::env::temp_dir(),
         fast: true,
+        sites: None,
     };
     let dr = DrTest::start(&settings).await.expect("simulator found");
     let options = SecretsOptions::for_dr_test(&dr).expect("options");
