@@ -19,9 +19,10 @@
 //! | `verify.rs`    | `--verify`: checksums, then pages and schema vs Notion |
 //! | `writable.rs`  | a page's read values as values a create accepts        |
 //! | `ledger.rs`    | the restore ledger: which original became which page   |
-//! | `restore.rs`   | `--restore`: keyed, guarded creates into a database    |
-//! | `relink.rs`    | relation references carried to restored rows by key    |
-//! | `restore_set.rs` | `--restore DIR`: a manifest's set into the configured databases |
+//! | `restore/`     | `--restore`: keyed, guarded creates into a database;   |
+//! |                | `rows.rs` what is written where, `relink.rs` relation  |
+//! |                | references carried by key, `set.rs` a manifest's set,  |
+//! |                | `report.rs` what it prints                              |
 //!
 //! It does not own the Notion client (`crate::notion`) nor the dataset schemas
 //! (`crate::model`): a backup holds whatever properties the database has.
@@ -33,9 +34,7 @@ mod export;
 mod ledger;
 mod manifest;
 mod read;
-mod relink;
 mod restore;
-mod restore_set;
 mod retention;
 mod verify;
 mod writable;

@@ -1,7 +1,7 @@
 //! `--restore DIR` (or a manifest file): every JSON backup the manifest lists, each into
 //! the database config.json names for its dataset (after `setup-databases --create-all
 //! --write-config`, the rebuilt ones), in the datasets' order: Customer Status before Daily
-//! Health, so that `Site` references follow their rows ([`super::relink`]).
+//! Health, so that `Site` references follow their rows (`relink.rs`).
 //!
 //! Everything that can be checked before a write is checked first (the manifest, each
 //! backup's checksum and layout, a configured database for each), so a set that cannot be
@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use super::backup::{BackupFile, Format};
-use super::manifest::Manifest;
-use super::restore::{check_checksum, restore};
-use super::{ExportArgs, fail, print_json, start};
+use super::super::backup::{BackupFile, Format};
+use super::super::manifest::Manifest;
+use super::super::{ExportArgs, fail, print_json, start};
+use super::{check_checksum, restore};
 use crate::config::Dataset;
 use crate::exit::Outcome;
 use crate::notion::DatabaseId;

@@ -1,5 +1,6 @@
 //! `--restore FILE --database-id ID`: recreates the pages of a JSON backup in a
-//! database (normally a fresh one with the source's schema), through the
+//! database (normally a fresh one with the source's schema; `--restore DIR`
+//! does so for each backup of a set, `set.rs`), through the
 //! rate-limited client, one create at a time (NOTION.md section 9: writes to
 //! one data source are serialised).
 //!
@@ -7,14 +8,14 @@
 //! written, the title going to the target's title whatever its name; computed
 //! types are skipped and every property left out is named in a note. Relation
 //! references follow their rows by `Sync Key` into a restored database
-//! ([`super::relink`]); references to pages that no longer exist (or are in the
+//! (`relink.rs`); references to pages that no longer exist (or are in the
 //! trash, or are not rows of the relation's data source) are dropped, with a
 //! note; so are references past the 100 Notion takes in one write.
 //!
 //! Keying, so that a second restore creates nothing: a page with a `Sync Key`
 //! (every synced row has one) is present when the target holds a page with that
 //! key; a page without one is present when the restore ledger
-//! ([`super::ledger`]) ties its original id to a page the target still holds.
+//! (`ledger.rs`) ties its original id to a page the target still holds.
 //! Creates are guarded as the sync's are (NOTION.md section 11): when an answer
 //! is lost, the page is looked up (by `Sync Key`, or by title among pages
 //! neither present before the run nor claimed) before anything is sent again.
@@ -24,20 +25,25 @@
 //! target. The ledger is the same intent-then-confirm record, kept per target
 //! database.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod relink;
+mod report;
+mod rows;
+mod set;
+
+use self::report::Report;
+use self::rows::{Mapping, Row, rows};
+
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::backup::BackupFile;
-use super::csv::display;
 use super::error::ExportError;
 use super::ledger::Ledger;
 use super::manifest::{MANIFEST, Manifest};
-use super::relink::{Link, Links, original_keys};
-use super::writable::{WRITE_LIMIT, not_restorable, write_value};
 use super::{ExportArgs, fail, print_json, short, start};
 use crate::app::context::Context;
 use crate::audit::AuditLog;
@@ -59,28 +65,6 @@ struct Target {
     before: HashSet<String>,
 }
 
-/// Which backup properties are written where.
-struct Mapping {
-    /// Backup property name → target property name and type.
-    written: BTreeMap<String, (String, String)>,
-    /// Where each written relation's references point now, by target property
-    /// name.
-    related: HashMap<String, Links>,
-    /// Whether rows are keyed by `Sync Key` (the target has that rich text
-    /// property).
-    sync_key: bool,
-    /// What is not written, and why.
-    notes: Vec<String>,
-}
-
-/// One backup page, as it will be created.
-struct Row {
-    original: String,
-    title: String,
-    key: Option<String>,
-    properties: Map<String, Value>,
-}
-
 /// What the restore did (or would do).
 #[derive(Default)]
 struct Tally {
@@ -93,10 +77,10 @@ struct Tally {
 }
 
 /// Runs a restore of one backup file, or of the set a manifest lists
-/// ([`super::restore_set`]); returns the exit outcome.
+/// (`set.rs`); returns the exit outcome.
 pub(super) async fn run(args: &ExportArgs, path: &Path) -> Outcome {
-    if super::restore_set::is_set(path) {
-        return super::restore_set::run(args, path).await;
+    if set::is_set(path) {
+        return set::run(args, path).await;
     }
     let Some(text) = args.database_id.as_deref() else {
         eprintln!(
@@ -292,207 +276,6 @@ impl Target {
     }
 }
 
-impl Mapping {
-    async fn new(
-        context: &Context,
-        file: &Path,
-        backup: &BackupFile,
-        target: &Target,
-    ) -> Result<Self, ExportError> {
-        let mut mapping = Self {
-            written: BTreeMap::new(),
-            related: HashMap::new(),
-            sync_key: target
-                .schema
-                .properties
-                .get(SYNC_KEY)
-                .is_some_and(|p| p.kind == "rich_text"),
-            notes: Vec::new(),
-        };
-        for (name, kind) in backup_properties(backup) {
-            mapping.place(&name, &kind, &target.schema);
-        }
-        if !mapping.sync_key {
-            mapping.notes.push(format!(
-                "the target has no `{SYNC_KEY}` rich text property: every page is keyed by \
-                 its original id in the restore ledger"
-            ));
-        }
-        let relations: Vec<(String, Option<String>)> = mapping
-            .written
-            .values()
-            .filter(|(_, kind)| kind == "relation")
-            .map(|(name, _)| {
-                let related = target.schema.properties[name].relation_target.clone();
-                (name.clone(), related)
-            })
-            .collect();
-        let originals = if relations.is_empty() {
-            HashMap::new()
-        } else {
-            original_keys(file)
-        };
-        for (name, related) in relations {
-            let links =
-                super::relink::links(context, related.as_deref(), &name, &originals).await?;
-            mapping.related.insert(name, links);
-        }
-        Ok(mapping)
-    }
-
-    /// Decides where the backup property `name` of type `kind` is written, if
-    /// anywhere.
-    fn place(&mut self, name: &str, kind: &str, schema: &DataSource) {
-        if let Some(why) = not_restorable(kind) {
-            self.notes
-                .push(format!("`{name}` ({kind}) is not written: {why}"));
-            return;
-        }
-        let target = if kind == "title" {
-            schema.properties.values().find(|p| p.kind == "title")
-        } else {
-            schema.properties.get(name)
-        };
-        match target {
-            None => self.notes.push(format!(
-                "`{name}` ({kind}) is not in the target schema; not written"
-            )),
-            Some(property) if property.kind != kind => self.notes.push(format!(
-                "`{name}` is {kind} in the backup but {} in the target; not written",
-                property.kind
-            )),
-            Some(property) => {
-                if property.name != name {
-                    self.notes.push(format!(
-                        "the title `{name}` is written to the target's title `{}`",
-                        property.name
-                    ));
-                }
-                self.written
-                    .insert(name.to_owned(), (property.name.clone(), kind.to_owned()));
-            }
-        }
-    }
-}
-
-/// Every property name in the backup's pages with its type, in name order.
-fn backup_properties(backup: &BackupFile) -> BTreeMap<String, String> {
-    let mut properties = BTreeMap::new();
-    for page in &backup.pages {
-        for (name, value) in page["properties"].as_object().into_iter().flatten() {
-            if let Some(kind) = value["type"].as_str() {
-                properties
-                    .entry(name.clone())
-                    .or_insert_with(|| kind.to_owned());
-            }
-        }
-    }
-    properties
-}
-
-/// What a restore left out of one relation property.
-#[derive(Default)]
-struct Dropped {
-    /// References to pages that are gone.
-    references: usize,
-    /// Pages that lost some.
-    pages: usize,
-    /// Pages cut at [`WRITE_LIMIT`].
-    cut: usize,
-    /// References carried over to the restored page with the same `Sync Key`.
-    moved: usize,
-}
-
-/// The rows to create, and notes on relation references dropped.
-fn rows(backup: &BackupFile, mapping: &Mapping) -> (Vec<Row>, Vec<String>) {
-    let mut dropped: BTreeMap<&str, Dropped> = BTreeMap::new();
-    let mut rows = Vec::with_capacity(backup.pages.len());
-    for page in &backup.pages {
-        let mut properties = Map::new();
-        let mut title = String::new();
-        for (name, value) in page["properties"].as_object().into_iter().flatten() {
-            let Some((target_name, kind)) = mapping.written.get(name) else {
-                continue;
-            };
-            let Some(mut written) = write_value(value) else {
-                continue;
-            };
-            if kind == "title" {
-                title = display(value);
-            }
-            if kind == "relation" {
-                let links = mapping.related.get(target_name);
-                let counts = dropped.entry(target_name.as_str()).or_default();
-                keep_live(&mut written["relation"], links, counts);
-            }
-            properties.insert(target_name.clone(), written);
-        }
-        let key = page["properties"]
-            .get(SYNC_KEY)
-            .map(display)
-            .filter(|k| mapping.sync_key && !k.is_empty());
-        rows.push(Row {
-            original: page["id"].as_str().unwrap_or_default().to_owned(),
-            title,
-            key,
-            properties,
-        });
-    }
-    let notes = dropped.into_iter().flat_map(|(property, d)| {
-        let gone = (d.references > 0).then(|| {
-            format!(
-                "`{property}`: {} reference(s) to pages that no longer exist (or are in \
-                 the trash) dropped, on {} page(s)",
-                d.references, d.pages
-            )
-        });
-        let moved = (d.moved > 0).then(|| {
-            format!(
-                "`{property}`: {} reference(s) now point to the restored pages with the \
-                 same Sync Key",
-                d.moved
-            )
-        });
-        let cut = (d.cut > 0).then(|| {
-            format!(
-                "`{property}`: {} page(s) had more than {WRITE_LIMIT} references, more \
-                 than Notion takes in one write; the rest were dropped",
-                d.cut
-            )
-        });
-        moved.into_iter().chain(gone).chain(cut)
-    });
-    (rows, notes.collect())
-}
-
-/// Keeps the references of a relation value that point to live pages, now or
-/// through their `Sync Key`, at most [`WRITE_LIMIT`] of them, counting what
-/// moves and what goes in `dropped`.
-fn keep_live(relation: &mut Value, links: Option<&Links>, dropped: &mut Dropped) {
-    let all = relation.as_array().cloned().unwrap_or_default();
-    let mut kept = Vec::with_capacity(all.len());
-    for reference in &all {
-        let id = reference["id"].as_str().unwrap_or_default();
-        match links.map_or(Link::Gone, |l| l.follow(id)) {
-            Link::Live => kept.push(reference.clone()),
-            Link::Moved(live) => {
-                dropped.moved += 1;
-                kept.push(json!({ "id": live }));
-            }
-            Link::Gone => {}
-        }
-    }
-    if kept.len() < all.len() {
-        dropped.references += all.len() - kept.len();
-        dropped.pages += 1;
-    }
-    if kept.len() > WRITE_LIMIT {
-        kept.truncate(WRITE_LIMIT);
-        dropped.cut += 1;
-    }
-    *relation = Value::Array(kept);
-}
-
 /// A restore in progress.
 struct Restore<'a> {
     context: &'a Context,
@@ -686,80 +469,4 @@ impl Restore<'_> {
             })
             .map(|p| p.id))
     }
-}
-
-/// What a restore prints.
-struct Report<'a> {
-    file: &'a Path,
-    target: &'a Target,
-    ledger: &'a Path,
-    pages: usize,
-    tally: &'a Tally,
-    notes: &'a [String],
-}
-
-impl Report<'_> {
-    fn to_json(&self, args: &ExportArgs) -> Value {
-        let tally = self.tally;
-        json!({
-            "status": if tally.failures.is_empty() { "ok" } else { "failed" },
-            "dry_run": args.dry_run,
-            "backup": self.file.display().to_string(),
-            "database_id": self.target.database.as_str(),
-            "data_source_id": self.target.source.as_str(),
-            "ledger": self.ledger.display().to_string(),
-            "pages": self.pages,
-            "present": tally.present + tally.adopted,
-            "created": tally.created,
-            "failed": tally.failures.len(),
-            "would_create": tally.would_create,
-            "notes": self.notes,
-        })
-    }
-
-    /// Prints the failures, and the text report unless `--json`.
-    fn print(&self, args: &ExportArgs) {
-        let tally = self.tally;
-        for failure in &tally.failures {
-            eprintln!("error: not restored: {failure}");
-        }
-        let present = tally.present + tally.adopted;
-        if args.json {
-            return;
-        }
-        let (file, database, pages) = (self.file.display(), &self.target.database, self.pages);
-        if args.dry_run {
-            println!(
-                "Dry run: restoring {file} into database {database} would create {} of \
-                 {pages} pages ({present} already there):",
-                tally.would_create.len()
-            );
-            for row in &tally.would_create {
-                let key = match row["sync_key"].as_str() {
-                    Some(key) => format!("{SYNC_KEY} {key}"),
-                    None => format!("original page {}", text(&row["original"])),
-                };
-                println!("  + {}  ({key})", text(&row["title"]));
-            }
-        } else {
-            println!(
-                "Restored {file} into database {database}: {pages} pages in the backup, {} \
-                 created, {present} already there, {} failed",
-                tally.created,
-                tally.failures.len()
-            );
-            let done = tally.created + present + tally.failures.len();
-            if let Some(left) = pages.checked_sub(done).filter(|n| *n > 0) {
-                println!("{left} pages not attempted: the restore stopped at the error above");
-            }
-            println!("ledger: {}", self.ledger.display());
-        }
-        for note in self.notes {
-            println!("note: {note}");
-        }
-    }
-}
-
-fn text(value: &Value) -> &str {
-    value.as_str().unwrap_or_default()
 }

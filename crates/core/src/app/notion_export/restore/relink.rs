@@ -12,10 +12,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::backup::BackupFile;
-use super::csv::display;
-use super::error::ExportError;
-use super::manifest::{MANIFEST, Manifest};
+use super::super::backup::BackupFile;
+use super::super::csv::display;
+use super::super::error::ExportError;
+use super::super::manifest::{MANIFEST, Manifest};
 use crate::app::context::Context;
 use crate::notion::{DataSourceId, PageId, Query};
 use crate::sync::SYNC_KEY;
@@ -61,7 +61,7 @@ pub(super) fn original_keys(file: &Path) -> HashMap<String, String> {
     let Some(name) = file.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return keys;
     };
-    let dated = super::backup::dated_name(&name)
+    let dated = super::super::backup::dated_name(&name)
         .map(|date| format!("manifest_{}.json", date.format("%Y%m%d")));
     let manifest = std::iter::once(MANIFEST.to_owned())
         .chain(dated)
