@@ -405,6 +405,29 @@ async fn a_rename_is_recognised_by_the_recorded_property_id() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_create_answer_stops_and_says_where_to_look() {
+    let world = World::start().await;
+    world.fault(
+        json!({ "api": "notion", "kind": "lost_response", "method": "POST",
+                        "path": "/v1/databases", "count": 2, "after": 1 }),
+    );
+    let output = run(&world, &["--create-all"], 5);
+    let (stdout, message) = (String::from_utf8_lossy(&output.stdout), stderr(&output));
+    assert!(stdout.contains("Created before the failure"), "{stdout}");
+    assert!(stdout.contains("Customer Status Board"), "{stdout}");
+    assert!(
+        message.contains("create Daily Health Summaries (its answer was lost")
+            && message.contains("look under the parent page"),
+        "{message}"
+    );
+    assert_eq!(
+        world.writes(),
+        2,
+        "one database answered, one lost, nothing sent again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_the_integration_cannot_see_gets_a_clear_error() {
     let world = World::start().await;
     let hidden = "5d3b2a10-6c4e-4f8a-9b1d-7e2c0a9f4b61";

@@ -5,8 +5,8 @@
 //!
 //! Limitation: nothing stops a second run from creating a second set beside the first
 //! (Notion has no idempotency key, and search is too eventually consistent to look for
-//! earlier ones), and a create whose answer is lost is not looked up, so it can leave a
-//! database nobody's config names. A rebuild runs `--create-all` again on purpose; for an
+//! earlier ones), and a create whose answer is lost is not looked up: the error says the
+//! database may exist, and where to look. A rebuild runs `--create-all` again on purpose; for an
 //! existing set, `--verify` or `--migrate` are the commands.
 
 use std::collections::BTreeMap;
@@ -114,6 +114,15 @@ async fn create_all(
                 NotionError::NotFound { .. } => SetupError::ParentNotShared {
                     page: parent.id.clone(),
                 },
+                err if err.maybe_applied() => SetupError::notion(
+                    format!(
+                        "create {title} (its answer was lost, so Notion may have created it all \
+                         the same: look under the parent page and move any `{title}` made just \
+                         now to the trash before running again)",
+                        title = schema.title()
+                    ),
+                    err,
+                ),
                 err => SetupError::notion(format!("create {}", schema.title()), err),
             })?;
         let Some((data_source, _)) = database.data_sources.first() else {
