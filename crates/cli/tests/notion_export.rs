@@ -483,15 +483,14 @@ async fn damaged_or_unreadable_backups_are_clear_errors_naming_the_file() {
     assert_eq!(output.status.code(), Some(9), "{}", text(&output));
     let err = stderr(&output);
     assert!(err.contains(&file) && err.contains("SHA-256"), "{err}");
-    let restore = world.run(
-        BIN,
-        &[
-            "--restore",
-            path.to_str().unwrap(),
-            "--database-id",
-            DATABASES[3].database_id,
-        ],
-    );
+    let restore_alerts = |file: &Path| {
+        let file = file.to_str().unwrap();
+        world.run(
+            BIN,
+            &["--restore", file, "--database-id", DATABASES[3].database_id],
+        )
+    };
+    let restore = restore_alerts(&path);
     assert_eq!(
         restore.status.code(),
         Some(9),
@@ -516,15 +515,7 @@ async fn damaged_or_unreadable_backups_are_clear_errors_naming_the_file() {
 
     let stray = world.dir.path().join("copied-by-hand.json");
     std::fs::write(&stray, b"[1, 2, 3]").unwrap();
-    let restore = world.run(
-        BIN,
-        &[
-            "--restore",
-            stray.to_str().unwrap(),
-            "--database-id",
-            DATABASES[3].database_id,
-        ],
-    );
+    let restore = restore_alerts(&stray);
     assert_eq!(restore.status.code(), Some(2), "{}", text(&restore));
     let err = stderr(&restore);
     assert!(
@@ -623,7 +614,9 @@ async fn a_restore_drops_relations_to_pages_gone_and_a_lost_answer_duplicates_no
     let days = world.pages(DAILY_HEALTH).await;
     let day = days
         .iter()
-        .find(|p| matches!(p.properties.get("Site"), Some(PropertyValue::Relation(r)) if r.len() == 1))
+        .find(|p| {
+            matches!(p.properties.get("Site"), Some(PropertyValue::Relation(r)) if r.len() == 1)
+        })
         .unwrap();
     let Some(PropertyValue::Relation(site)) = day.properties.get("Site") else {
         unreachable!()

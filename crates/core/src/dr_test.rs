@@ -189,7 +189,8 @@ impl DrTest {
                 state_dir: settings.state_dir.clone(),
                 source,
             })?;
-        tracing::info!(state_dir = %settings.state_dir.display(), "DR test mode: simulator started in process");
+        tracing::info!(state_dir = %settings.state_dir.display(),
+            "DR test mode: simulator started in process");
         let site_map = running.sim.fleet.read(|fleet| {
             fleet
                 .sites

@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use super::error::StartupError;
 use crate::config::{Config, ConfigError, DatabaseId, Dataset, PathOrigin, SiteEntry, SiteId};
 use crate::dr_test::{DrTest, DrTestSettings, sim_databases};
+use crate::exit::Outcome;
 use crate::http::RetryPolicy;
 use crate::ninjaone::NinjaoneClient;
 use crate::notion::{NotionClient, NotionSettings};
@@ -132,6 +133,18 @@ impl Context {
         })
     }
 
+    /// [`Context::load`] for a command: a failure is printed on stderr and becomes the
+    /// command's exit outcome.
+    pub async fn load_for_command(
+        config_flag: Option<&Path>,
+        needed: &[SecretName],
+    ) -> Result<Self, Outcome> {
+        Self::load(config_flag, needed, None).await.map_err(|err| {
+            eprintln!("error: {err}");
+            err.outcome()
+        })
+    }
+
     /// Now, by the run's clock.
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.clock_offset
@@ -155,7 +168,8 @@ fn load_config(flag: Option<&Path>, dr_test: bool) -> Result<Config, ConfigError
             path,
             origin: PathOrigin::Default,
         }) if dr_test => {
-            tracing::info!(path = %path.display(), "DR test mode: no config file; using the defaults");
+            tracing::info!(path = %path.display(),
+                "DR test mode: no config file; using the defaults");
             Config::from_json("{}", &path, &var)
         }
         other => other,

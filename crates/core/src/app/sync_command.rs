@@ -32,12 +32,8 @@ impl SyncCommand {
     /// Loads everything the run needs, or prints why not and returns the exit outcome.
     pub async fn start(&self, args: &SyncArgs) -> Result<Context, Outcome> {
         args.refuse(self.refused).map_err(usage)?;
-        let context = Context::load(args.config.config.as_deref(), self.secrets, None)
-            .await
-            .map_err(|err| {
-                eprintln!("error: {err}");
-                err.outcome()
-            })?;
+        let context =
+            Context::load_for_command(args.config.config.as_deref(), self.secrets).await?;
         args.check_dates(today(&context)).map_err(usage)?;
         Ok(context)
     }

@@ -30,12 +30,9 @@ pub enum StateCommand {
 
 /// Runs `command` against the state store of the configuration at `config`.
 pub async fn run(config: Option<PathBuf>, command: StateCommand) -> Outcome {
-    let context = match Context::load(config.as_deref(), &[], None).await {
+    let context = match Context::load_for_command(config.as_deref(), &[]).await {
         Ok(context) => context,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return err.outcome();
-        }
+        Err(outcome) => return outcome,
     };
     let store = match StateStore::open(&context.state_path) {
         Ok(store) => store,

@@ -101,7 +101,8 @@ impl NotionClient {
                             ),
                         ));
                     }
-                    tracing::debug!(%data_source, since = %stamp(last), "row cap reached; next window");
+                    tracing::debug!(%data_source, since = %stamp(last),
+                        "row cap reached; next window");
                     extra_windows += 1;
                     since = Some(last);
                 }

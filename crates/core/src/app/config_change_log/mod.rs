@@ -233,12 +233,7 @@ pub async fn report(args: ReportArgs) -> Outcome {
 
 /// Loads the context for these commands, or prints why not.
 async fn start(config: &ConfigArgs) -> Result<Context, Outcome> {
-    Context::load(config.config.as_deref(), SECRETS, None)
-        .await
-        .map_err(|err| {
-            eprintln!("error: {err}");
-            err.outcome()
-        })
+    Context::load_for_command(config.config.as_deref(), SECRETS).await
 }
 
 /// `--database-id`, else the Config Changes Log of config.json.

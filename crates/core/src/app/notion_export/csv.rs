@@ -254,7 +254,8 @@ mod tests {
                 "CHG-12",
             ),
             (
-                json!({ "type": "people", "people": [{ "id": "u1" }, { "id": "u2", "name": "Ann" }] }),
+                json!({ "type": "people",
+                         "people": [{ "id": "u1" }, { "id": "u2", "name": "Ann" }] }),
                 "u1, Ann",
             ),
         ];

@@ -123,6 +123,24 @@ impl Manifest {
         Ok((path, manifest))
     }
 
+    /// The manifest beside the backup `file` that lists it (`manifest.json`,
+    /// else the one of the file's date), with its path; `None` when none does.
+    pub fn listing(file: &Path) -> Option<(PathBuf, Self)> {
+        let name = file.file_name()?.to_string_lossy().into_owned();
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let dated = super::backup::dated_name(&name)
+            .map(|date| format!("manifest_{}.json", date.format("%Y%m%d")));
+        std::iter::once(MANIFEST.to_owned())
+            .chain(dated)
+            .filter_map(|manifest| Self::read(&dir.join(manifest)).ok())
+            .find(|(_, manifest)| manifest.databases.iter().any(|e| e.file == name))
+    }
+
+    /// The entry of the backup file named `name`.
+    pub fn entry(&self, name: &str) -> Option<&DatabaseEntry> {
+        self.databases.iter().find(|e| e.file == name)
+    }
+
     /// Adds the entries of `earlier` (the same day's manifest) for databases
     /// this one does not have, when their files are still in `dir`.
     pub fn keep_others(&mut self, earlier: Manifest, dir: &Path) {

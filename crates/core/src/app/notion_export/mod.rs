@@ -119,12 +119,7 @@ pub async fn run(args: ExportArgs) -> Outcome {
 
 /// Loads the context, or prints why not.
 async fn start(config: &ConfigArgs) -> Result<Context, Outcome> {
-    Context::load(config.config.as_deref(), SECRETS, None)
-        .await
-        .map_err(|err| {
-            eprintln!("error: {err}");
-            err.outcome()
-        })
+    Context::load_for_command(config.config.as_deref(), SECRETS).await
 }
 
 /// Prints `error` and returns its outcome.

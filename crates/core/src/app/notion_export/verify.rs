@@ -523,7 +523,9 @@ mod tests {
 
     #[test]
     fn schema_differences_match_properties_by_id() {
-        let property = |id: &str, name: &str, kind: &str, config: Value| json!({ "id": id, "name": name, "type": kind, kind: config });
+        fn property(id: &str, name: &str, kind: &str, config: Value) -> Value {
+            json!({ "id": id, "name": name, "type": kind, kind: config })
+        }
         let mut saved = Map::new();
         saved.insert("A".into(), property("a", "A", "rich_text", json!({})));
         saved.insert(

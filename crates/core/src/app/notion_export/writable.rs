@@ -185,7 +185,8 @@ mod tests {
         assert_eq!(write_value(&empty).unwrap(), json!({ "select": null }));
 
         let date = json!({ "id": "d", "type": "date",
-            "date": { "start": "2026-12-03T06:00:00.000", "end": null, "time_zone": "America/Chicago" } });
+            "date": { "start": "2026-12-03T06:00:00.000", "end": null,
+                      "time_zone": "America/Chicago" } });
         assert_eq!(
             write_value(&date).unwrap()["date"]["time_zone"],
             "America/Chicago"

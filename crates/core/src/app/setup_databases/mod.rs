@@ -80,20 +80,19 @@ pub async fn run(config: Option<PathBuf>, command: SetupCommand, json: bool) -> 
         SetupCommand::Verify => Action::Check(verify::Mode::Verify),
         SetupCommand::Migrate { dry_run } => Action::Check(verify::Mode::Migrate { dry_run }),
     };
-    let context = match Context::load(config.as_deref(), &[SecretName::NotionToken], None).await {
-        Ok(context) => context,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return err.outcome();
-        }
-    };
+    let context =
+        match Context::load_for_command(config.as_deref(), &[SecretName::NotionToken]).await {
+            Ok(context) => context,
+            Err(outcome) => return outcome,
+        };
     // A dry run of --create-all records nothing, so it leaves the state store alone.
     let store = if matches!(&action, Action::Create(options) if options.dry_run) {
         None
     } else {
         StateStore::open(&context.state_path)
             .inspect_err(|err| {
-                tracing::warn!(cause = %err, "state store unavailable; property ids are not recorded");
+                tracing::warn!(cause = %err,
+                    "state store unavailable; property ids are not recorded");
             })
             .ok()
     };

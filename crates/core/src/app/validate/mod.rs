@@ -21,12 +21,9 @@ use crate::secrets::SecretName;
 /// exit outcome: success when all match, [`Outcome::Mismatch`] when not, the failure's
 /// outcome when a source or Notion could not be read.
 pub async fn run(config: Option<PathBuf>, json: bool, only: Option<Dataset>) -> Outcome {
-    let context = match Context::load(config.as_deref(), &SecretName::ALL, None).await {
+    let context = match Context::load_for_command(config.as_deref(), &SecretName::ALL).await {
         Ok(context) => context,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return err.outcome();
-        }
+        Err(outcome) => return outcome,
     };
     let mut findings = Vec::new();
     for dataset in Dataset::ALL {

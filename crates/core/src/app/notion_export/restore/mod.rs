@@ -43,7 +43,7 @@ use serde_json::{Value, json};
 use super::backup::BackupFile;
 use super::error::ExportError;
 use super::ledger::Ledger;
-use super::manifest::{MANIFEST, Manifest};
+use super::manifest::Manifest;
 use super::{ExportArgs, fail, print_json, short, start};
 use crate::app::context::Context;
 use crate::audit::AuditLog;
@@ -200,35 +200,29 @@ pub(super) async fn restore(
 /// Checks `file` against the manifest beside it, when one lists it: a restore
 /// must not write a backup that was damaged after the export.
 pub(super) fn check_checksum(file: &Path) -> Result<(), ExportError> {
-    let Some(name) = file.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    let listing = Manifest::listing(file);
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let Some(((manifest_path, manifest), name)) = listing.zip(name) else {
+        tracing::warn!(file = %file.display(),
+            "no manifest beside the backup lists it; its checksum is not checked");
         return Ok(());
     };
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let dated = super::backup::dated_name(&name)
-        .map(|date| format!("manifest_{}.json", date.format("%Y%m%d")));
-    for manifest_name in std::iter::once(MANIFEST.to_owned()).chain(dated) {
-        let Ok((manifest_path, manifest)) = Manifest::read(&dir.join(&manifest_name)) else {
-            continue;
-        };
-        let Some(entry) = manifest.databases.iter().find(|e| e.file == name) else {
-            continue;
-        };
-        let bytes = std::fs::read(file).map_err(|source| ExportError::Read {
-            path: file.to_path_buf(),
-            source,
-        })?;
-        let actual = super::backup::sha256_hex(&bytes);
-        if actual != entry.sha256 {
-            return Err(ExportError::Checksum {
-                path: file.to_path_buf(),
-                manifest: manifest_path,
-                expected: entry.sha256.clone(),
-                actual,
-            });
-        }
+    let Some(entry) = manifest.entry(&name) else {
         return Ok(());
+    };
+    let bytes = std::fs::read(file).map_err(|source| ExportError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let actual = super::backup::sha256_hex(&bytes);
+    if actual != entry.sha256 {
+        return Err(ExportError::Checksum {
+            path: file.to_path_buf(),
+            manifest: manifest_path,
+            expected: entry.sha256.clone(),
+            actual,
+        });
     }
-    tracing::warn!(file = %file.display(), "no manifest beside the backup lists it; its checksum is not checked");
     Ok(())
 }
 

@@ -2,9 +2,9 @@
 //! the database as it was; after a rebuild (`setup-databases --create-all`, then a restore
 //! of each backup) those pages are gone or belong to the damaged database, and the rows
 //! they stood for live in the restored one under new ids. Every synced row carries its
-//! `Sync Key`, so a reference is carried over by key: the backups exported with this one
-//! (the manifest beside it) say which key each original page had, and the relation's
-//! target database says which live page has that key now.
+//! `Sync Key`, so a reference is carried over by key: the backup of the relation's target,
+//! exported with this one (the manifest beside it), says which key each original page had,
+//! and the relation's target database says which live page has that key now.
 //!
 //! So a set of backups restores whole when the database a relation points to (Customer
 //! Status, for Daily Health's `Site`) is restored first.
@@ -12,10 +12,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::super::backup::BackupFile;
+use super::super::backup::{BackupFile, Format};
 use super::super::csv::display;
 use super::super::error::ExportError;
-use super::super::manifest::{MANIFEST, Manifest};
+use super::super::manifest::Manifest;
 use crate::app::context::Context;
 use crate::notion::{DataSourceId, PageId, Query};
 use crate::sync::SYNC_KEY;
@@ -52,31 +52,35 @@ impl Links {
     }
 }
 
-/// The original page id → `Sync Key` of every page in the JSON backups the manifest beside
-/// `file` lists (its own included). Empty when no manifest lists it: references are then
-/// kept only to live rows.
+/// The original page id → `Sync Key` of every page of the databases the relations of the
+/// backup `file` point at, read from their backups in the manifest that lists `file`. Empty
+/// when no manifest lists it: references are then kept only to live rows.
 pub(super) fn original_keys(file: &Path) -> HashMap<String, String> {
     let mut keys = HashMap::new();
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let Some(name) = file.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    let Some((path, manifest)) = Manifest::listing(file) else {
         return keys;
     };
-    let dated = super::super::backup::dated_name(&name)
-        .map(|date| format!("manifest_{}.json", date.format("%Y%m%d")));
-    let manifest = std::iter::once(MANIFEST.to_owned())
-        .chain(dated)
-        .filter_map(|m| Manifest::read(&dir.join(m)).ok())
-        .map(|(_, manifest)| manifest)
-        .find(|m| m.databases.iter().any(|e| e.file == name));
-    let Some(manifest) = manifest else {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let Some(own) = manifest.entry(&name) else {
         return keys;
     };
-    for entry in &manifest.databases {
-        let Ok(sibling) = BackupFile::read(&dir.join(&entry.file)) else {
-            tracing::warn!(file = %entry.file, "a backup beside the restored one is unreadable; its pages cannot be relinked");
+    let related: Vec<&str> = own
+        .properties
+        .values()
+        .filter_map(|p| p["relation"]["data_source_id"].as_str())
+        .collect();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let targets = manifest
+        .databases
+        .iter()
+        .filter(|e| e.format == Format::Json && related.contains(&e.data_source_id.as_str()));
+    for entry in targets {
+        let Ok(target) = BackupFile::read(&dir.join(&entry.file)) else {
+            tracing::warn!(file = %entry.file,
+                "the backup a relation points at is unreadable; its references are dropped");
             continue;
         };
-        for page in &sibling.pages {
+        for page in &target.pages {
             let key = page["properties"].get(SYNC_KEY).map(display);
             let id = page["id"].as_str().and_then(|id| PageId::parse(id).ok());
             if let (Some(id), Some(key)) = (id, key.filter(|k| !k.is_empty())) {
